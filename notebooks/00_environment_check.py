@@ -1,0 +1,235 @@
+# %% [markdown]
+# # Lesson 00: Environment and GPU check
+#
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/open-cnn-course/cnn-course/blob/main/notebooks/00_environment_check.ipynb)
+#
+# Before we train anything, we find out what we are running on. The first lecture asks
+# a handful of questions one shell command at a time — *which Python? which TensorFlow?
+# is the GPU working, and which one is it? how much RAM? which CPU?* — on a Colab VM that
+# then had Python 3.6, TensorFlow 1.6, two Xeon cores at 2.30 GHz, 13 GB of RAM and an
+# optional Tesla K80. This lesson answers the same questions for today's machine, in one
+# report, and ends with a tiny training run that proves the whole stack works.
+
+# %% [markdown]
+# ## What you will learn
+# - How to read the Python, TensorFlow and Keras versions, and which backend Keras runs on.
+# - How to tell whether a GPU is visible to Keras, and its name and memory.
+# - How much RAM and how many CPU cores you have, and what `nvidia-smi` reports.
+# - How to switch a Colab notebook to a GPU runtime, and what *fast mode* is.
+# - That one call, `course_utils.env.collect_report()`, does all of this for later lessons.
+
+# %% [markdown]
+# ## Setup
+
+# %%
+# In Colab, install the course helpers (course_utils, data_download) from GitHub.
+# --no-deps: Colab's own TensorFlow, Keras, NumPy and Jupyter are never reinstalled.
+import sys
+
+if "google.colab" in sys.modules:
+    import subprocess
+
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
+                    "git+https://github.com/open-cnn-course/cnn-course.git@main"], check=True)
+
+# %%
+import os
+import platform
+import shutil
+import subprocess
+import time
+
+import numpy as np
+
+from course_utils import env
+from course_utils.mode import by_mode, describe_mode
+from course_utils.seed import set_seed
+
+# Must happen before Keras touches the GPU: take GPU memory as needed, not all at once.
+env.enable_gpu_memory_growth()
+
+import keras  # noqa: E402  (imported after the memory-growth switch on purpose)
+
+print(describe_mode())
+rng = set_seed(42)
+
+# %% [markdown]
+# ## 1. Python, Keras and its backend
+#
+# Keras 3 runs on several *backends*: TensorFlow (Colab's default), JAX or PyTorch. You
+# choose one with the environment variable `KERAS_BACKEND` **before** importing Keras.
+# The course is written so that every lesson runs on TensorFlow and on JAX.
+# (The lecture's `!pip show tensorflow` still works in a notebook; reading the
+# versions from Python works everywhere, including a plain terminal.)
+
+# %%
+print("Python        ", platform.python_version())
+print("Keras         ", keras.__version__)
+print("Keras backend ", keras.backend.backend())
+if keras.backend.backend() == "tensorflow":
+    import tensorflow as tf
+
+    print("TensorFlow    ", tf.__version__)
+elif keras.backend.backend() == "jax":
+    import jax
+
+    print("JAX           ", jax.__version__)
+
+# %% [markdown]
+# ## 2. Is the GPU working, and which one is it?
+#
+# The lecture used `tf.test.gpu_device_name()` and `device_lib.list_local_devices()`.
+# Today's equivalent is `tf.config.list_physical_devices("GPU")` on TensorFlow, or
+# `jax.devices()` on JAX; `nvidia-smi` (a command, not Python) names the card and its
+# memory. An empty list means Keras will run on the CPU.
+
+# %%
+if keras.backend.backend() == "tensorflow":
+    print("GPUs TensorFlow sees:", tf.config.list_physical_devices("GPU"))
+elif keras.backend.backend() == "jax":
+    print("Devices JAX sees:", jax.devices())
+
+if shutil.which("nvidia-smi"):
+    print(subprocess.run(["nvidia-smi"], capture_output=True, text=True).stdout)
+else:
+    print("nvidia-smi is not installed here: there is no NVIDIA GPU driver on this machine.")
+
+# %% [markdown]
+# ## 3. CPU and RAM
+#
+# The lecture read `/proc/cpuinfo` and `/proc/meminfo`. These files exist on Linux
+# (and so in Colab); `os.cpu_count()` and `psutil` work everywhere.
+
+# %%
+print("CPU cores:", os.cpu_count())
+if os.path.exists("/proc/meminfo"):
+    with open("/proc/meminfo") as meminfo:
+        for line in meminfo:
+            if line.startswith(("MemTotal", "MemAvailable")):
+                print(line.strip())
+
+# %% [markdown]
+# ## 4. All of it in one report
+#
+# The checks above are collected in `course_utils.env`. `collect_report()` returns a
+# structured report (a dataclass you can inspect), `format_report()` prints it, and the
+# report compares each package with the version range the course is tested with and
+# gives specific advice: in Colab without a GPU, *Runtime > Change runtime type*; on a
+# TPU runtime, which ships without TensorFlow, how to get back to a GPU; a version
+# outside the tested range. The same report is a command:
+# `python -m course_utils.env` (add `--json` for a machine-readable copy).
+
+# %%
+report = env.collect_report()
+print(env.format_report(report))
+
+# %%
+# NBVAL_CHECK_OUTPUT
+# The report's structure is the same on every machine; only the values differ.
+print(sorted(vars(report)))
+
+# %% [markdown]
+# ## 5. Why a GPU? A first timing
+#
+# The second lecture trains a small Keras CNN on MNIST: 14 minutes on a CPU, 42 seconds
+# on a GPU. Most of that work is matrix multiplication. Here we time one large matrix
+# product through `keras.ops`, on whatever device Keras uses by default. On a Colab T4
+# expect a few milliseconds; on a two-core CPU, tens to hundreds.
+
+# %%
+size = by_mode(fast=512, full=2048)
+left = keras.ops.convert_to_tensor(rng.standard_normal((size, size)).astype("float32"))
+right = keras.ops.convert_to_tensor(rng.standard_normal((size, size)).astype("float32"))
+keras.ops.convert_to_numpy(keras.ops.matmul(left, right))  # warm-up: compile, allocate
+
+repeats = 5
+started = time.perf_counter()
+for _ in range(repeats):
+    product = keras.ops.convert_to_numpy(keras.ops.matmul(left, right))
+seconds = (time.perf_counter() - started) / repeats
+print(f"{size}x{size} matrix product: {seconds * 1000:.1f} ms, "
+      f"{2 * size**3 / seconds / 1e9:.1f} GFLOP/s")
+
+# %% [markdown]
+# ## 6. Smoke test: train a tiny model
+#
+# Last, we prove the whole stack works: a logistic-regression "network" (one Dense
+# layer) learns to separate two Gaussian blobs. If this cell passes, Keras, its backend
+# and NumPy agree with each other. In full mode it trains on 4,000 points for 20 epochs
+# and reaches about 98 % accuracy; fast mode uses fewer points and epochs.
+
+# %%
+samples = by_mode(fast=1000, full=4000)
+epochs = by_mode(fast=5, full=20)
+centres = np.array([[-1.5, -1.5], [1.5, 1.5]])
+labels = rng.integers(0, 2, size=samples)
+points = (centres[labels] + rng.standard_normal((samples, 2))).astype("float32")
+
+model = keras.Sequential([keras.Input(shape=(2,)), keras.layers.Dense(1, activation="sigmoid")])
+model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.5), loss="binary_crossentropy",
+              metrics=["accuracy"])
+history = model.fit(points, labels, epochs=epochs, batch_size=32, verbose=0)
+accuracy = history.history["accuracy"][-1]
+print(f"training accuracy after {epochs} epochs: {accuracy:.3f}")
+# Two blobs 3*sqrt(2) apart: the best possible accuracy is about 98 %.
+assert accuracy >= by_mode(fast=0.93, full=0.96), "the smoke-test model did not learn: check the report above"
+
+# %%
+# NBVAL_CHECK_OUTPUT
+print("parameters:", model.count_params())  # two weights and a bias
+
+# %% [markdown]
+# ## Key points
+# - `keras.backend.backend()` tells you whether Keras runs on TensorFlow, JAX or PyTorch;
+#   choose with `KERAS_BACKEND` before importing Keras.
+# - An empty GPU list means the CPU does all the work. In Colab: *Runtime > Change runtime
+#   type > T4 GPU*, then run the notebook again.
+# - `python -m course_utils.env` prints the whole report with advice; paste it into any
+#   question you ask about a failing lesson.
+# - `CNN_COURSE_FAST=1` runs every lesson on smaller data with fewer epochs, through the
+#   same code.
+
+# %% [markdown]
+# ## Exercises
+#
+# ### Exercise 1: How much faster is your GPU?
+# Time the same matrix product on the CPU explicitly and compare it with the default
+# device. (On TensorFlow, wrap the product in `with tf.device("/CPU:0"):`; on JAX use
+# `jax.device_put(x, jax.devices("cpu")[0])`.) What ratio do you get on a Colab T4?
+
+# %% [markdown]
+# #### Solution
+
+# %%
+def time_matrix_product(left, right, repeats=3):
+    keras.ops.convert_to_numpy(keras.ops.matmul(left, right))
+    started = time.perf_counter()
+    for _ in range(repeats):
+        keras.ops.convert_to_numpy(keras.ops.matmul(left, right))
+    return (time.perf_counter() - started) / repeats
+
+
+if keras.backend.backend() == "tensorflow":
+    with tf.device("/CPU:0"):
+        cpu_seconds = time_matrix_product(tf.identity(left), tf.identity(right))
+elif keras.backend.backend() == "jax":
+    cpu = jax.devices("cpu")[0]
+    cpu_seconds = time_matrix_product(jax.device_put(left, cpu), jax.device_put(right, cpu))
+else:
+    cpu_seconds = time_matrix_product(left, right)
+default_seconds = time_matrix_product(left, right)
+print(f"CPU: {cpu_seconds * 1000:.1f} ms, default device: {default_seconds * 1000:.1f} ms, "
+      f"ratio {cpu_seconds / default_seconds:.1f}x")
+# With no GPU both run on the CPU and the ratio is about 1; on a T4 expect 10x or more.
+
+# %% [markdown]
+# ### Exercise 2: Read the report
+# From `report`, print the number of GPUs Keras can use and whether the advice list is
+# empty. What does the report advise on your machine, and why?
+
+# %% [markdown]
+# #### Solution
+
+# %%
+print("GPUs Keras can use:", len(report.backend_gpus))
+print("advice:", report.advice or "none: this machine matches the tested setup")

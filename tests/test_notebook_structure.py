@@ -1,0 +1,100 @@
+"""The shape every lesson shares, its Colab badge and setup cell, and output hygiene."""
+
+import json
+import re
+
+import nbformat
+import pytest
+
+from course_utils.repository import colab_badge_markdown, pip_install_target
+from notebook_files import REPOSITORY_ROOT, lesson_notebooks
+
+LESSONS = lesson_notebooks()
+# Headings every lesson has, in this order (the Carpentries' lesson shape).
+REQUIRED_HEADINGS = ["## What you will learn", "## Setup", "## Key points", "## Exercises"]
+# Colab already has these; a lesson that reinstalls one breaks the runtime's CUDA build
+# or its widget frontend.
+NEVER_REINSTALLED = ["tensorflow", "keras", "numpy", "ipywidgets", "jupyter", "notebook",
+                     "ipykernel", "jax", "torch"]
+MACHINE_PATH = re.compile(r"(/work/|/root/|/home/|/tmp/|/Users/|[A-Z]:\\\\Users|site-packages)")
+
+
+def read(path):
+    return nbformat.read(path, as_version=4)
+
+
+def relative(path):
+    return path.relative_to(REPOSITORY_ROOT).as_posix()
+
+
+def markdown_headings(notebook):
+    return [line.strip() for cell in notebook.cells if cell.cell_type == "markdown"
+            for line in cell.source.splitlines() if line.startswith("#")]
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda path: path.stem)
+def test_title_and_badge_point_at_the_notebook_itself(path):
+    first = read(path).cells[0]
+    assert first.cell_type == "markdown", f"{path.name}: the first cell must be the title"
+    assert first.source.startswith(f"# Lesson {path.stem[:2]}: "), (
+        f"{path.name}: the first line must be '# Lesson {path.stem[:2]}: <title>'")
+    assert colab_badge_markdown(relative(path)) in first.source, (
+        f"{path.name}: the title cell needs the badge {colab_badge_markdown(relative(path))}")
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda path: path.stem)
+def test_lesson_shape(path):
+    headings = markdown_headings(read(path))
+    positions = []
+    for heading in REQUIRED_HEADINGS:
+        assert heading in headings, f"{path.name} lacks the heading '{heading}'"
+        positions.append(headings.index(heading))
+    assert positions == sorted(positions), f"{path.name}: headings out of order, want {REQUIRED_HEADINGS}"
+    exercises = [i for i, heading in enumerate(headings) if heading.startswith("### Exercise")]
+    assert exercises, f"{path.name} has no '### Exercise' headings"
+    for index in exercises:
+        following = headings[index + 1] if index + 1 < len(headings) else ""
+        assert "Solution" in following, f"{path.name}: '{headings[index]}' is not followed by its solution"
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda path: path.stem)
+def test_first_code_cell_installs_only_the_course_in_colab(path):
+    code_cells = [cell for cell in read(path).cells if cell.cell_type == "code"]
+    setup = code_cells[0].source
+    assert 'if "google.colab" in sys.modules:' in setup, f"{path.name}: setup must run only in Colab"
+    assert "--no-deps" in setup, f"{path.name}: setup must pass --no-deps so Colab's stack stays"
+    assert f'"{pip_install_target()}"' in setup, (
+        f"{path.name}: setup must install {pip_install_target()} (course_utils/repository.py)")
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda path: path.stem)
+def test_no_cell_reinstalls_colabs_stack(path):
+    install = re.compile(r"pip\"?,?\s*\"?install|pip install|conda install")
+    for cell in read(path).cells:
+        if cell.cell_type != "code" or not install.search(cell.source):
+            continue
+        code = "\n".join(line.split("#", 1)[0] for line in cell.source.lower().splitlines())
+        words = re.findall(r"[\w.-]+", code)
+        for package in NEVER_REINSTALLED:
+            assert package not in words, f"{path.name}: a cell installs {package}, which Colab provides"
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda path: path.stem)
+def test_committed_with_outputs_of_a_real_run(path):
+    code_cells = [cell for cell in read(path).cells if cell.cell_type == "code"]
+    unexecuted = [i for i, cell in enumerate(code_cells) if cell.execution_count is None]
+    assert not unexecuted, (f"{path.name}: code cells {unexecuted} were never run; refresh with "
+                            f"`CNN_COURSE_FAST=1 python scripts/run_notebooks.py --in-place {relative(path)}`")
+    errors = [o for cell in code_cells for o in cell.outputs if o.output_type == "error"]
+    assert not errors, f"{path.name} was committed with an error output"
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda path: path.stem)
+def test_no_widget_state_or_machine_paths(path):
+    notebook = read(path)
+    assert "widgets" not in notebook.metadata, (
+        f"{path.name} carries widget state; clean it with scripts/run_notebooks.py --in-place")
+    for number, cell in enumerate(notebook.cells):
+        assert "execution" not in cell.metadata, f"{path.name} cell {number} keeps execution timestamps"
+        found = MACHINE_PATH.search(json.dumps(cell.get("outputs", [])))
+        assert found is None, f"{path.name} cell {number} output shows a machine path: {found.group(0)}"
