@@ -1,8 +1,8 @@
 """Where the course lives on GitHub, and the Colab links built from it.
 
 This is the one place that names the repository. The notebooks' badges and Colab
-setup cells must agree with it (tests/test_notebook_structure.py checks), so a fork
-changes REPOSITORY here and runs ``python scripts/update_notebook_links.py``.
+setup cells must agree with it: a fork changes REPOSITORY here, and
+tests/test_notebook_structure.py then names each badge and setup cell still to update.
 """
 
 from __future__ import annotations
