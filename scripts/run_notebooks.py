@@ -57,6 +57,9 @@ NATIVE_LOG_LINE = re.compile(r"^([IWEF]\d{4} \d\d:\d\d:[\d.]+ +\d+ [\w.]+:\d+\]|
                              r"To enable the following instructions: )")
 
 
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
 def without_native_logs(text: str) -> str:
     return "".join(line for line in text.splitlines(keepends=True) if not NATIVE_LOG_LINE.match(line))
 
@@ -73,6 +76,9 @@ def clean_notebook(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
             cell.outputs = [output for output in cell.outputs
                             if output.get("output_type") != "stream" or output["text"]]
         for output in cell.get("outputs", []):
+            # A widget view without its saved state only shows "model not found" when the
+            # notebook is opened; keep its plain-text stand-in instead.
+            output.get("data", {}).pop(WIDGET_VIEW, None)
             if "text" in output:
                 output["text"] = scrub_text(output["text"])
             for mime, value in output.get("data", {}).items():

@@ -95,6 +95,8 @@ def test_no_widget_state_or_machine_paths(path):
     assert "widgets" not in notebook.metadata, (
         f"{path.name} carries widget state; clean it with scripts/run_notebooks.py --in-place")
     for number, cell in enumerate(notebook.cells):
+        views = [o for o in cell.get("outputs", []) if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
+        assert not views, f"{path.name} cell {number} keeps a widget view whose state is gone"
         assert "execution" not in cell.metadata, f"{path.name} cell {number} keeps execution timestamps"
         found = MACHINE_PATH.search(json.dumps(cell.get("outputs", [])))
         assert found is None, f"{path.name} cell {number} output shows a machine path: {found.group(0)}"

@@ -25,11 +25,17 @@ def test_clean_notebook_removes_state_paths_and_native_logs():
         nbformat.v4.new_output("stream", name="stderr", text=f"{sys.prefix}/lib/x.py:1: UserWarning: hm\n"),
     ]
     notebook.cells.append(cell)
+    slider = nbformat.v4.new_code_cell("slider")
+    slider.outputs = [nbformat.v4.new_output("display_data", data={
+        "text/plain": "IntSlider(value=3)",
+        "application/vnd.jupyter.widget-view+json": {"model_id": "abc", "version_major": 2}})]
+    notebook.cells.append(slider)
     cleaned = run_notebooks.clean_notebook(notebook)
     assert "widgets" not in cleaned.metadata
     assert "execution" not in cleaned.cells[0].metadata
     texts = [output["text"] for output in cleaned.cells[0].outputs]
     assert texts == ["saved to <course>/build/x\n", "<python-env>/lib/x.py:1: UserWarning: hm\n"]
+    assert cleaned.cells[1].outputs[0]["data"] == {"text/plain": "IntSlider(value=3)"}
 
 
 def test_headless_run_writes_html_and_index(tmp_path, monkeypatch):
