@@ -156,6 +156,8 @@ def _describe_error(error: Exception) -> str:
         text = str(error)
         if "Connection refused" in text:
             return "connection refused"
+        if "NameResolutionError" in text or "Name or service not known" in text:
+            return "host name not found (no internet connection, or DNS blocked)"
         if "Read timed out" in text:
             return f"timed out after {settings.timeout_seconds():g} s"
         return f"connection failed ({type(error).__name__}: {text[:200]})"

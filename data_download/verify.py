@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import tarfile
 import zipfile
 from pathlib import Path
 
@@ -109,8 +110,6 @@ def _check_idx(path: Path, spec: FileSpec) -> None:
 
 def _check_cifar(path: Path, spec: FileSpec) -> None:
     names = set(extract.member_names(path))
-    import tarfile
-
     record = formats.cifar_record_size(spec.options["label_bytes"])
     with tarfile.open(path, "r:*") as tar:
         for member, count in spec.options["members"].items():
