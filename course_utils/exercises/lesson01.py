@@ -68,7 +68,7 @@ def check_exercise_2(n_params) -> None:
         f"{n_params} is not right. A Dense layer with n_in inputs and n_out units has "
         f"n_in * n_out weights plus n_out biases; add that up over the three layers.")
     print(f"Correct: {n_params:,} parameters, {weights:,} of them weights "
-          f"({weights / n_params:.0%}) -- mostly in the first layer.")
+          f"({weights / n_params:.1%}) -- mostly in the first layer.")
 
 
 def check_exercise_3(model, X_test, y_test) -> None:
