@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Create (or reuse) the course's virtual environment and install the course into it.
 #   scripts/setup_env.sh EXTRAS [--colab]
-# EXTRAS: "test" (pytest, nbval) or "lab" (JupyterLab). --colab pins Colab's versions
+# EXTRAS: "test" (pytest, nbval), "lab" (JupyterLab), or several: "test,jax". --colab pins Colab's versions
 # (constraints/colab.txt) in a separate environment, .venv-colab.
 # Prints the environment's folder as its last line.
 set -euo pipefail
