@@ -11,4 +11,7 @@ if [[ "${1:-}" == "--headless" ]]; then
     shift
     exec "$venv/bin/python" scripts/run_notebooks.py "$@"
 fi
-exec "$venv/bin/jupyter" lab notebooks/ "$@"
+# Containers and cloud VMs often log in as root, which JupyterLab refuses by default.
+as_root=()
+if [[ "$(id -u)" == "0" ]]; then as_root=(--allow-root); fi
+exec "$venv/bin/jupyter" lab "${as_root[@]}" notebooks/ "$@"
