@@ -8,7 +8,7 @@ import numpy as np
 def check_exercise_1(silu, silu_derivative) -> None:
     """SiLU (also called swish), x * sigmoid(x), and its derivative, element by element."""
     x = np.linspace(-8, 8, 161) + 0.01
-    reference = x / (1 + np.exp(-x))
+    reference = reference_silu(x)
     got = np.asarray(silu(x), dtype=float)
     assert got.shape == x.shape, f"silu must keep the input's shape {x.shape}, got {got.shape}."
     assert np.allclose(got, reference, atol=1e-8), (

@@ -286,15 +286,3 @@ def builders():
     """The format builders, for tests that make their own archives."""
     return {"idx": idx_bytes, "tar": tar_bytes, "zip": zip_bytes}
 
-
-def pytest_addoption(parser, pluginmanager):
-    # pyproject's addopts pass nbval flags.  When this folder is run with
-    # ``-p no:nbval`` (it has no notebooks), accept those flags as no-ops so
-    # the command line still parses; with nbval active, nbval owns them.
-    if pluginmanager.has_plugin("nbval"):
-        return
-    group = parser.getgroup("nbval (inactive)")
-    for flag in ("--nbval-lax", "--nbval-current-env"):
-        group.addoption(flag, action="store_true", help="ignored: nbval is disabled")
-    for flag in ("--nbval-sanitize-with", "--nbval-cell-timeout"):
-        group.addoption(flag, action="store", help="ignored: nbval is disabled")
