@@ -1,5 +1,109 @@
-"""Check functions for the lessons' exercises: ``check_exercise_N(answer)`` per lesson module.
+'''Exercises that check themselves, in Colab or anywhere, with no server and no test folder.
 
-Each prints what is right or raises AssertionError saying what is wrong, so a student
-can call it on their own answer and an unattended run fails when a solution breaks.
-"""
+Every lesson ends with exercises in one format. Each exercise is an :class:`Exercise`
+object in ``course_utils.exercises.lessonNN`` (``exercise_1``, ``exercise_2``, ...):
+
+* ``exercise_1.check(answer)`` runs the student's answer on hidden cases against a
+  reference and prints ``Correct (...)``; a wrong answer raises :class:`ExerciseFailed`
+  (an AssertionError shown as its message only, no traceback) saying which case failed
+  and what was expected; an answer that is still the placeholder ``...``, or a stub that
+  raises :class:`NotDoneYet`, prints ``... not done yet (...)`` and does not raise, so
+  "Run all" reaches the end of a student notebook.
+* ``exercise_1.hint()`` prints a nudge; ``exercise_1.solution()`` prints a solution
+  (the method, for answers checked by hash).
+
+The checks import nothing from the notebook, so they work after "Restart runtime".
+
+Building blocks for a lesson's check module
+-------------------------------------------
+``Exercise(title, checker, hint=..., solution=...)``
+    ``checker(*answers)`` raises ``Incorrect("what is wrong, what to try")`` or returns
+    the success message.
+``compare_with_reference(function, reference, cases, name=..., mistakes=[...])``
+    Runs ``function`` on each hidden :class:`Case` against ``reference``; a
+    :class:`Mistake` (a plausible wrong implementation and its hint) turns a matching
+    wrong output into a specific hint (flipped kernel, missing padding, wrong derivative).
+``HashedAnswer(salt, digest, what=..., wrong=..., kind="whole number"|"shape", mistakes={digest: hint})``
+    A number or shape stored as a salted SHA-256. ``verify`` rejects floats (3136.9 and
+    3136.0), strings ("3136") and bools before comparing, so nothing is truncated into a
+    right answer. Digests: ``python -m course_utils.exercises digest SALT VALUE``.
+
+A tiny check module::
+
+    from course_utils.exercises import Case, Exercise, compare_with_reference
+
+    def _reference_square(x):
+        return x * x
+
+    def _check_square(square):
+        cases = [Case("x = 3", (3.0,)), Case("a 2x2 array", (np.arange(4.0).reshape(2, 2),))]
+        compare_with_reference(square, _reference_square, cases, name="square")
+        return "square matches the reference on 2 cases."
+
+    exercise_1 = Exercise("Lesson 99, exercise 1 (squares)", _check_square,
+                          hint="multiply x by itself", solution=_reference_square)
+
+Notebook cell format (in the lesson's ``.py``; jupytext keeps every line)
+----------------------------------------------------------------------
+Exercises come after "## Key points", under "## Exercises", so nothing later in the
+lesson depends on them. The section opens with one code cell of imports::
+
+    # %%
+    from course_utils.exercises import NotDoneYet
+    from course_utils.exercises.lesson99 import exercise_1, exercise_2
+
+Then, for each exercise, a markdown cell with the heading and text, a "#### Solution"
+markdown cell, the solution cell and the check cell::
+
+    # %% [markdown]
+    # ### Exercise 1: squares
+    #
+    # Write `square(x)` ...
+
+    # %% [markdown]
+    # #### Solution
+
+    # %%
+    # @title Solution { display-mode: "form" }
+    def square(x):
+        ### BEGIN SOLUTION
+        return x * x
+        ### END SOLUTION
+
+    # %%
+    exercise_1.check(square)
+    # exercise_1.hint()
+    # exercise_1.solution()
+
+``# @title Solution { display-mode: "form" }`` collapses the solution in Colab. A
+student notebook (``python -m course_utils.assign``) keeps everything but the lines from
+``### BEGIN SOLUTION`` to ``### END SOLUTION``: inside a block (a function body) they
+become ``raise NotDoneYet()``; at the top level of a cell they become a comment only,
+so an answer that is a value needs a placeholder line *before* the region::
+
+    # %%
+    # @title Solution { display-mode: "form" }
+    n_parameters = ...  # your answer: a whole number
+    ### BEGIN SOLUTION
+    n_parameters = 784 * 10 + 10
+    ### END SOLUTION
+
+    # %%
+    exercise_2.check(n_parameters)
+
+Nothing after a solution region may use its result except the check cell (in a student
+notebook the function raises NotDoneYet and the value is ``...``). Run the lesson's
+student version before committing: ``python -m course_utils.assign --all --out DIR``
+and tests/test_student_bundles.py do.
+'''
+
+from course_utils.exercises.answers import HashedAnswer, digest, digest_of
+from course_utils.exercises.cases import Case, Mistake, compare_with_reference, require_callable
+from course_utils.exercises.core import (NOT_DONE_PHRASE, Exercise, ExerciseFailed, Incorrect,
+                                         NotDoneYet, is_placeholder)
+
+__all__ = [
+    "Case", "Exercise", "ExerciseFailed", "HashedAnswer", "Incorrect", "Mistake",
+    "NOT_DONE_PHRASE", "NotDoneYet", "compare_with_reference", "digest", "digest_of",
+    "is_placeholder", "require_callable",
+]
