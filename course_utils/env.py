@@ -51,25 +51,34 @@ class EnvironmentReport:
     advice: list[str] = field(default_factory=list)
 
 
-def enable_gpu_memory_growth() -> None:
-    """Let each framework take GPU memory as it needs it instead of all of it at once.
+def enable_gpu_memory_growth() -> list[str]:
+    """Let the Keras backend take GPU memory as it needs it instead of all of it at once.
 
-    Call before the first model is built. TensorFlow grabs the whole GPU by default,
-    which starves a second notebook on the same runtime; JAX preallocates 75 %.
+    One line at the top of every lesson that trains, before its first model:
+    ``from course_utils.env import enable_gpu_memory_growth; enable_gpu_memory_growth()``.
+    TensorFlow grabs the whole GPU by default and JAX 75 % of it, which starves a second
+    notebook on the same Colab runtime. Safe everywhere: without a GPU, on the JAX or
+    PyTorch backend, and when called twice. Returns the GPUs it switched (empty without
+    a GPU, or when TensorFlow had already started on the GPU, where growth can no longer
+    be set: restart the runtime and call this first).
     """
-    # JAX reads this when it first starts; harmless if it has already started.
-    os.environ.setdefault("XLA_PYTHON_CLIENT_PREALLOCATE", "false")
-    os.environ.setdefault("TF_FORCE_GPU_ALLOW_GROWTH", "true")
+    # Both frameworks read these when they first start a GPU; set before that happens.
+    os.environ.setdefault("XLA_PYTHON_CLIENT_PREALLOCATE", "false")  # JAX
+    os.environ.setdefault("TF_FORCE_GPU_ALLOW_GROWTH", "true")       # TensorFlow
     if _keras_backend_name() != "tensorflow":
-        return
+        return []  # JAX reads the variable above; PyTorch allocates lazily already
     import tensorflow as tf
 
+    switched = []
     for gpu in tf.config.list_physical_devices("GPU"):
         try:
             tf.config.experimental.set_memory_growth(gpu, True)
-        except RuntimeError:
-            # The GPU was already initialised by an earlier cell; growth must be set first.
+            switched.append(gpu.name)
+        except (RuntimeError, ValueError):
+            # The GPU was already initialised by an earlier cell; the environment variable
+            # above still covers a restarted kernel.
             pass
+    return switched
 
 
 def _keras_backend_name() -> str | None:

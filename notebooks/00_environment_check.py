@@ -1,3 +1,15 @@
+# ---
+# jupyter:
+#   accelerator: GPU
+#   colab:
+#     gpuType: T4
+#     provenance: []
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
 # %% [markdown]
 # # Lesson 00: Environment and GPU check
 #
@@ -9,13 +21,21 @@
 # then had Python 3.6, TensorFlow 1.6, two Xeon cores at 2.30 GHz, 13 GB of RAM and an
 # optional Tesla K80. This lesson answers the same questions for today's machine, in one
 # report, and ends with a tiny training run that proves the whole stack works.
+#
+# **About the outputs you see.** The committed outputs of every lesson come from *fast
+# mode* (`CNN_COURSE_FAST=1`, smaller data and fewer epochs) on a CPU without a GPU, so
+# that they can be checked automatically. In Colab on a GPU runtime you will see the GPU
+# named in the report, a much faster matrix product in section 5, and (without fast mode)
+# larger data, more epochs and slightly higher accuracies in the later lessons.
 
 # %% [markdown]
 # ## What you will learn
 # - How to read the Python, TensorFlow and Keras versions, and which backend Keras runs on.
 # - How to tell whether a GPU is visible to Keras, and its name and memory.
 # - How much RAM and how many CPU cores you have, and what `nvidia-smi` reports.
-# - How to switch a Colab notebook to a GPU runtime, and what *fast mode* is.
+# - Which GPUs Colab offers, its runtime limits, how to switch a notebook to a GPU runtime,
+#   and what *fast mode* is.
+# - How to time work on a GPU fairly: wait for the device, not for a copy back to the host.
 # - That one call, `course_utils.env.collect_report()`, does all of this for later lessons.
 
 # %% [markdown]
@@ -45,10 +65,13 @@ from course_utils import env
 from course_utils.mode import by_mode, describe_mode
 from course_utils.seed import set_seed
 
-# Must happen before Keras touches the GPU: take GPU memory as needed, not all at once.
+# Take GPU memory as it is needed instead of all of it at once (TensorFlow) or 75 % of it
+# (JAX), so that two notebooks can share a Colab GPU. Every lesson that trains starts with
+# this one line; it must run before the first model touches the GPU, does nothing
+# without a GPU, and works on every Keras backend.
 env.enable_gpu_memory_growth()
 
-import keras  # noqa: E402  (imported after the memory-growth switch on purpose)
+import keras  # noqa: E402
 
 print(describe_mode())
 rng = set_seed(42)
@@ -77,6 +100,19 @@ elif keras.backend.backend() == "jax":
 
 # %% [markdown]
 # ## 2. Is the GPU working, and which one is it?
+#
+# **Getting a GPU in Colab.** A new Colab notebook runs on a CPU. Choose *Runtime >
+# Change runtime type*, pick a GPU under *Hardware accelerator* and save; the course's
+# badges ask for a T4 GPU already, so a lesson opened from its badge normally starts on
+# one. The lecture's list (Tesla K80, P4, T4, P100; Colab Pro from 2020) has moved on,
+# and it keeps moving, so read the menu rather than a list: at the time of writing the
+# free tier offers an NVIDIA **T4** (16 GB, of which about 15 GB are usable) when one is
+# free, and the paid plans, which spend *compute units*, add faster GPUs (such as the L4,
+# A100 and H100) and TPUs. None of it is guaranteed: a free runtime lives at most about
+# 12 hours, is recycled sooner when the notebook sits idle, and GPU access can be
+# refused for a while after heavy use. Files written to the runtime vanish with it, so
+# keep results in Google Drive or download them. Every lesson runs on a CPU too (use
+# fast mode there), only slower.
 #
 # The lecture used `tf.test.gpu_device_name()` and `device_lib.list_local_devices()`.
 # Today's equivalent is `tf.config.list_physical_devices("GPU")` on TensorFlow, or
@@ -133,19 +169,34 @@ print(sorted(vars(report)))
 #
 # The second lecture trains a small Keras CNN on MNIST: 14 minutes on a CPU, 42 seconds
 # on a GPU. Most of that work is matrix multiplication. Here we time one large matrix
-# product through `keras.ops`, on whatever device Keras uses by default. On a Colab T4
-# expect a few milliseconds; on a two-core CPU, tens to hundreds.
+# product through `keras.ops`, on whatever device Keras uses by default.
+#
+# Timing a GPU takes care. A GPU works *asynchronously*: `matmul` returns as soon as the
+# work is queued, so a timer that stops right after it measures almost nothing. And
+# converting the whole product to NumPy would time the copy of its 2048 x 2048 floats
+# (16 MB) back to the host, which can take longer than the product itself. So after each
+# product we reduce it to one number and fetch only that: the scalar cannot exist before
+# the product is finished, and copying it costs nothing. (On the CPU this changes
+# nothing.) On a Colab T4 the full-mode product takes a few milliseconds; on a two-core
+# CPU, tens to hundreds.
 
 # %%
 size = by_mode(fast=512, full=2048)
 left = keras.ops.convert_to_tensor(rng.standard_normal((size, size)).astype("float32"))
 right = keras.ops.convert_to_tensor(rng.standard_normal((size, size)).astype("float32"))
-keras.ops.convert_to_numpy(keras.ops.matmul(left, right))  # warm-up: compile, allocate
+
+
+def finished(tensor):
+    """Wait until the device has computed `tensor`, copying back a single number."""
+    return float(keras.ops.convert_to_numpy(keras.ops.sum(tensor)))
+
+
+finished(keras.ops.matmul(left, right))  # warm-up: compile, allocate
 
 repeats = 5
 started = time.perf_counter()
 for _ in range(repeats):
-    product = keras.ops.convert_to_numpy(keras.ops.matmul(left, right))
+    finished(keras.ops.matmul(left, right))
 seconds = (time.perf_counter() - started) / repeats
 print(f"{size}x{size} matrix product: {seconds * 1000:.1f} ms, "
       f"{2 * size**3 / seconds / 1e9:.1f} GFLOP/s")
@@ -183,7 +234,12 @@ print("parameters:", model.count_params())  # two weights and a bias
 # - `keras.backend.backend()` tells you whether Keras runs on TensorFlow, JAX or PyTorch;
 #   choose with `KERAS_BACKEND` before importing Keras.
 # - An empty GPU list means the CPU does all the work. In Colab: *Runtime > Change runtime
-#   type > T4 GPU*, then run the notebook again.
+#   type > T4 GPU*, then run the notebook again. Free Colab runtimes are limited (about
+#   12 hours at most, less when idle) and GPUs are not guaranteed.
+# - `env.enable_gpu_memory_growth()`, one line before the first model, lets notebooks
+#   share a GPU; every lesson that trains calls it.
+# - Time GPU work by waiting for a result (a scalar reduction), never by copying a large
+#   result back to the host.
 # - `python -m course_utils.env` prints the whole report with advice; paste it into any
 #   question you ask about a failing lesson.
 # - `CNN_COURSE_FAST=1` runs every lesson on smaller data with fewer epochs, through the

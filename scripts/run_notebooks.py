@@ -7,7 +7,9 @@
 build/ gets each executed notebook, its HTML rendering and an index.html linking them,
 which is what an instructor previews. --in-place writes the outputs back into
 notebooks/ for committing: widget state and execution timestamps removed and machine
-paths replaced, so the committed files say nothing about the machine they ran on.
+paths replaced, so the committed files say nothing about the machine they ran on, and
+the metadata Colab reads (GPU runtime, Python 3 kernel) added where it is missing, so
+that a new lesson's badge opens a GPU runtime from its first refresh on.
 Set CNN_COURSE_FAST=1 for the fast versions (as CI does).
 """
 
@@ -28,6 +30,9 @@ from nbclient.exceptions import CellExecutionError
 
 REPOSITORY_ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK_FOLDER = REPOSITORY_ROOT / "notebooks"
+sys.path.insert(0, str(REPOSITORY_ROOT))  # run from a checkout without installing the course
+
+from course_utils.notebook_metadata import ensure_colab_metadata  # noqa: E402
 
 
 def machine_paths() -> list[tuple[str, str]]:
@@ -65,8 +70,14 @@ def without_native_logs(text: str) -> str:
 
 
 def clean_notebook(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """Drop widget state, timings and native log chatter; replace machine paths in outputs."""
+    """Drop widget state, timings and native log chatter; replace machine paths in outputs.
+
+    Also make sure the notebook carries the metadata Colab reads (see
+    course_utils.notebook_metadata): the kernel run rewrites language_info, and a lesson
+    created from its .py has none of it.
+    """
     notebook.metadata.pop("widgets", None)
+    ensure_colab_metadata(notebook.metadata)
     for cell in notebook.cells:
         cell.metadata.pop("execution", None)
         if "outputs" in cell:
@@ -162,6 +173,8 @@ def main(argv: list[str] | None = None) -> int:
         if arguments.in_place:
             if error is None:  # never overwrite a lesson with a broken run
                 write_atomically(nbformat.writes(notebook) + "\n", path)
+                print(f"  wrote {path.name}: {path.stat().st_size / 1000:.0f} kB "
+                      f"(tests/test_notebook_structure.py allows 300 kB)", flush=True)
             continue
         write_atomically(nbformat.writes(notebook) + "\n", arguments.output / path.name)
         body, _ = exporter.from_notebook_node(notebook)

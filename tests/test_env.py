@@ -2,6 +2,7 @@
 
 import dataclasses
 import json
+import os
 
 import pytest
 
@@ -98,3 +99,19 @@ def test_command_line_json(capsys):
     printed = json.loads(capsys.readouterr().out)
     assert printed["keras_backend"] in ("tensorflow", "jax", "torch")
     assert all("status" in check for check in printed["versions"])
+
+
+def test_gpu_memory_growth_is_safe_without_a_gpu_and_twice(monkeypatch):
+    monkeypatch.delenv("XLA_PYTHON_CLIENT_PREALLOCATE", raising=False)
+    monkeypatch.delenv("TF_FORCE_GPU_ALLOW_GROWTH", raising=False)
+    first = env.enable_gpu_memory_growth()
+    second = env.enable_gpu_memory_growth()
+    assert isinstance(first, list) and isinstance(second, list)
+    assert os.environ["XLA_PYTHON_CLIENT_PREALLOCATE"] == "false"
+    assert os.environ["TF_FORCE_GPU_ALLOW_GROWTH"] == "true"
+
+
+def test_gpu_memory_growth_keeps_a_users_own_setting(monkeypatch):
+    monkeypatch.setenv("XLA_PYTHON_CLIENT_PREALLOCATE", "true")
+    env.enable_gpu_memory_growth()
+    assert os.environ["XLA_PYTHON_CLIENT_PREALLOCATE"] == "true"

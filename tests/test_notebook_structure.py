@@ -6,8 +6,9 @@ import re
 import nbformat
 import pytest
 
+from course_utils.notebook_metadata import missing_colab_metadata
 from course_utils.repository import colab_badge_markdown, pip_install_target
-from notebook_files import REPOSITORY_ROOT, lesson_notebooks
+from notebook_files import REPOSITORY_ROOT, lesson_notebooks, lesson_scripts
 
 LESSONS = lesson_notebooks()
 # Headings every lesson has, in this order (the Carpentries' lesson shape).
@@ -16,6 +17,9 @@ REQUIRED_HEADINGS = ["## What you will learn", "## Setup", "## Key points", "## 
 # or its widget frontend.
 NEVER_REINSTALLED = ["tensorflow", "keras", "numpy", "ipywidgets", "jupyter", "notebook",
                      "ipykernel", "jax", "torch"]
+# A committed lesson stays small enough to open quickly in Colab and on GitHub, and to
+# review in a diff: figures at modest resolution, photographs cropped.
+MAX_NOTEBOOK_BYTES = 300_000
 MACHINE_PATH = re.compile(r"(/work/|/root/|/home/|/tmp/|/Users/|[A-Z]:\\\\Users|site-packages)")
 
 
@@ -100,3 +104,30 @@ def test_no_widget_state_or_machine_paths(path):
         assert "execution" not in cell.metadata, f"{path.name} cell {number} keeps execution timestamps"
         found = MACHINE_PATH.search(json.dumps(cell.get("outputs", [])))
         assert found is None, f"{path.name} cell {number} output shows a machine path: {found.group(0)}"
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda path: path.stem)
+def test_colab_opens_a_gpu_runtime(path):
+    missing = missing_colab_metadata(read(path).metadata)
+    assert not missing, (f"{path.name} lacks the metadata Colab reads ({'; '.join(missing)}); "
+                         f"`python scripts/run_notebooks.py --in-place {relative(path)}` adds it "
+                         f"(course_utils/notebook_metadata.py)")
+
+
+@pytest.mark.parametrize("path", lesson_scripts(), ids=lambda path: path.stem)
+def test_script_header_keeps_the_colab_metadata(path):
+    # jupytext.toml keeps these keys in the py:percent header, so a notebook rebuilt from
+    # its .py still opens on a GPU.
+    header = path.read_text(encoding="utf-8").split("# %%", 1)[0]
+    for line in ("#   accelerator: GPU", "#     gpuType: T4", "#     name: python3"):
+        assert line in header, (f"{path.name}: its jupytext header lacks '{line.strip('# ')}'; "
+                                f"run `jupytext --sync notebooks/{path.stem}.ipynb` after "
+                                f"`scripts/run_notebooks.py --in-place`")
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda path: path.stem)
+def test_notebook_is_small(path):
+    size = path.stat().st_size
+    assert size < MAX_NOTEBOOK_BYTES, (
+        f"{path.name} is {size / 1000:.0f} kB, over {MAX_NOTEBOOK_BYTES / 1000:.0f} kB: lower the "
+        f"figures' dpi or size, crop images, and refresh with scripts/run_notebooks.py --in-place")

@@ -32,6 +32,9 @@ def test_clean_notebook_removes_state_paths_and_native_logs():
     notebook.cells.append(slider)
     cleaned = run_notebooks.clean_notebook(notebook)
     assert "widgets" not in cleaned.metadata
+    assert cleaned.metadata["accelerator"] == "GPU"  # Colab's badge opens a GPU runtime
+    assert cleaned.metadata["colab"]["gpuType"] == "T4"
+    assert cleaned.metadata["kernelspec"]["name"] == "python3"
     assert "execution" not in cleaned.cells[0].metadata
     texts = [output["text"] for output in cleaned.cells[0].outputs]
     assert texts == ["saved to <course>/build/x\n", "<python-env>/lib/x.py:1: UserWarning: hm\n"]
