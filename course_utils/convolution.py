@@ -67,16 +67,41 @@ def _check_padding(padding: Padding) -> Padding:
     raise ValueError(f"padding must be 'valid', 'same' or a non-negative integer, got {padding!r}.")
 
 
-def _check_conv_arrays(x: np.ndarray, w: np.ndarray, b: np.ndarray | None):
+def _check_input(x: np.ndarray) -> np.ndarray:
     x = np.asarray(x)
-    w = np.asarray(w)
     if x.ndim != 4:
         raise ValueError(f"x must have 4 axes (batch, height, width, channels), got shape {x.shape}: "
                          f"add missing axes, e.g. image[None, :, :, None] for one grey image.")
+    return x
+
+
+def _check_kernel_shape(kernel_shape) -> tuple[int, int]:
+    """(kernel_height, kernel_width), both at least 1."""
+    try:
+        pair = tuple(kernel_shape)
+    except TypeError:
+        pair = ()
+    if (len(pair) != 2 or isinstance(kernel_shape, str)
+            or not all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in pair)
+            or min(pair) < 1):
+        raise ValueError(f"kernel_shape must be a pair of positive integers (kernel_height, "
+                         f"kernel_width), got {kernel_shape!r}: e.g. kernel_shape=(3, 3), or "
+                         f"w.shape[:2] for a kernel w.")
+    return int(pair[0]), int(pair[1])
+
+
+def _check_conv_arrays(x: np.ndarray, w: np.ndarray, b: np.ndarray | None):
+    x = _check_input(x)
+    w = np.asarray(w)
     if w.ndim != 4:
         raise ValueError(f"w must have 4 axes (kernel_height, kernel_width, in_channels, "
                          f"out_channels), got shape {w.shape}: e.g. kernel[:, :, None, None] "
                          f"for one 2-D kernel.")
+    if min(w.shape) < 1:
+        # A kernel with no rows, columns or filters would silently give an empty or
+        # wrongly shaped output.
+        raise ValueError(f"the kernel w has shape {w.shape}, with an axis of size 0: a kernel "
+                         f"needs at least 1 row, 1 column, 1 input channel and 1 output channel.")
     if x.shape[3] != w.shape[2]:
         raise ValueError(f"x has {x.shape[3]} channels but w expects {w.shape[2]} "
                          f"(w.shape[2]): the kernel's third axis must match the input's channels.")
@@ -128,6 +153,8 @@ def padding_amounts(input_size: int, kernel_size: int, stride: int = 1,
 def pad_input(x: np.ndarray, kernel_shape: tuple[int, int], stride: Stride = 1,
               padding: Padding = "valid", value: float = 0.0) -> np.ndarray:
     """Pad a ``(batch, height, width, channels)`` array as the convolution would."""
+    x = _check_input(x)
+    kernel_shape = _check_kernel_shape(kernel_shape)
     sh, sw = _as_pair(stride, "stride")
     padding = _check_padding(padding)
     top, bottom = padding_amounts(x.shape[1], kernel_shape[0], sh, padding)
@@ -193,8 +220,9 @@ def im2col(x: np.ndarray, kernel_shape: tuple[int, int], stride: Stride = 1,
     channel), so that ``w.reshape(-1, out_channels)`` lines up with them. Returns the
     matrix and ``(batch, out_h, out_w)``.
     """
+    x = _check_input(x)
+    kh, kw = _check_kernel_shape(kernel_shape)
     sh, sw = _as_pair(stride, "stride")
-    kh, kw = kernel_shape
     xp = pad_input(x, (kh, kw), (sh, sw), padding)
     if xp.shape[1] < kh or xp.shape[2] < kw:
         raise ValueError(f"kernel {kh}x{kw} is larger than the padded input "

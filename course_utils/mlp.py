@@ -23,6 +23,9 @@ from typing import Iterator, Sequence
 
 import numpy as np
 
+# One stable sigmoid for the whole package: 1 / (1 + exp(-z)) overflows for z below -710.
+from course_utils.activations import sigmoid as _sigmoid
+
 ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear")
 
 
@@ -93,7 +96,7 @@ def activate(z: np.ndarray, name: str) -> np.ndarray:
     if name == "tanh":
         return np.tanh(z)
     if name == "sigmoid":
-        return 1.0 / (1.0 + np.exp(-z))
+        return _sigmoid(z)
     return z
 
 
@@ -105,7 +108,7 @@ def activation_derivative(z: np.ndarray, name: str) -> np.ndarray:
     if name == "tanh":
         return 1.0 - np.tanh(z) ** 2
     if name == "sigmoid":
-        s = 1.0 / (1.0 + np.exp(-z))
+        s = _sigmoid(z)
         return s * (1.0 - s)
     return np.ones_like(z)
 

@@ -45,19 +45,31 @@ def _padded(x, pool, strides, padding, value):
 
 def pool2d_loops(x: np.ndarray, pool_size=2, strides=None, padding: str = "valid",
                  mode: str = "max") -> np.ndarray:
-    """Pooling with explicit loops; the reference for :func:`pool2d`."""
+    """Pooling with explicit loops; the reference for :func:`pool2d`.
+
+    Each window is cut from the unpadded input, clipped to its edges: the padded cells
+    are simply not in it. (Marking padding with NaN and skipping NaNs would also skip
+    NaNs of the input itself; here a NaN in a window makes its result NaN, as in
+    :func:`pool2d` and Keras.)
+    """
     x, pool, (sh, sw), padding = _check(x, pool_size, strides, padding, mode)
     x = x.astype(np.result_type(x, np.float32))
-    xp = _padded(x, pool, (sh, sw), padding, np.nan)  # NaN marks padding
-    out_h = (xp.shape[1] - pool[0]) // sh + 1
-    out_w = (xp.shape[2] - pool[1]) // sw + 1
+    top, bottom = padding_amounts(x.shape[1], pool[0], sh, padding)
+    left, right = padding_amounts(x.shape[2], pool[1], sw, padding)
+    out_h = (x.shape[1] + top + bottom - pool[0]) // sh + 1
+    out_w = (x.shape[2] + left + right - pool[1]) // sw + 1
     out = np.zeros((x.shape[0], out_h, out_w, x.shape[3]), dtype=x.dtype)
     for n in range(x.shape[0]):
         for i in range(out_h):
             for j in range(out_w):
+                # The window's rows and columns in the padded input, shifted back to the
+                # input's own coordinates and clipped to it.
+                row_start, col_start = i * sh - top, j * sw - left
+                rows = slice(max(row_start, 0), min(row_start + pool[0], x.shape[1]))
+                cols = slice(max(col_start, 0), min(col_start + pool[1], x.shape[2]))
                 for c in range(x.shape[3]):
-                    window = xp[n, i * sh:i * sh + pool[0], j * sw:j * sw + pool[1], c]
-                    out[n, i, j, c] = np.nanmax(window) if mode == "max" else np.nanmean(window)
+                    window = x[n, rows, cols, c]
+                    out[n, i, j, c] = window.max() if mode == "max" else window.mean()
     return out
 
 
