@@ -13,13 +13,18 @@ import os
 import shutil
 import stat
 import tarfile
-import tempfile
 import zipfile
 from pathlib import Path, PurePosixPath
 
 from .errors import VerificationError
+from .staging import create_private_folder
 
 COMPLETE_MARKER = ".complete"
+
+
+def is_complete(destination: Path) -> bool:
+    """Whether ``destination`` holds a finished extraction (renamed into place whole)."""
+    return (destination / COMPLETE_MARKER).exists()
 
 
 def is_zip(path: Path) -> bool:
@@ -68,10 +73,11 @@ def extract(archive: Path, destination: Path) -> Path:
     folder that is renamed into place only when complete, so an interrupted
     extraction never looks finished.
     """
-    if (destination / COMPLETE_MARKER).exists():
+    if is_complete(destination):
         return destination
     member_names(archive)  # refuses unsafe archives before writing anything
-    staging = Path(tempfile.mkdtemp(prefix=".extracting-", dir=destination.parent))
+    # Named after this process, so that a later fetch removes it if we are killed.
+    staging = create_private_folder(destination.parent, ".extracting-")
     try:
         if is_zip(archive):
             with zipfile.ZipFile(archive) as zipped:

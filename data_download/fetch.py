@@ -5,9 +5,14 @@ a folder or an http(s) base URL laid out as ``<base>/<dataset>/<file>``), then
 the public URLs of the registry.  Every candidate is written to a private
 staging folder inside the dataset's cache folder, verified there, and only then
 moved into place with ``os.replace``: an interrupted, truncated or corrupt
-download never appears under its final name, and the staging folder is removed
-whatever happens.  HTTP goes through pooch (its downloader, retries, progress
-bar and hash check); a folder mirror is copied.
+download never appears under its final name.  The staging folder is removed when
+the attempt ends; if the process is killed first (SIGKILL, SIGTERM, a kernel
+restart), the next fetch removes it (staging.py).  HTTP goes through download.py
+(connect and stall timeouts, an overall deadline per file, few retries); a folder
+mirror is copied.
+
+A cache whose files are all verified is used without writing anything (no lock,
+no write test), so an administrator can fill a cache and make it read-only.
 """
 
 from __future__ import annotations
@@ -19,12 +24,12 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-import pooch
-
 from . import settings, verify
+from .download import DownloadFailed, download
 from .errors import DatasetError, VerificationError
 from .locking import file_lock
-from .registry import DatasetSpec, FileSpec, get_dataset
+from .registry import DATASETS, DatasetSpec, FileSpec, get_dataset
+from .staging import create_private_folder, remove_abandoned
 
 STAGING_PREFIX = ".staging-"
 
@@ -64,10 +69,46 @@ def fetch(name: str, progress: bool = True) -> Path:
     and how to fix it) if any file cannot be obtained.
     """
     dataset = get_dataset(name)
+    settings.check()  # a bad setting is an error before any network use
+    folder = settings.cache_dir() / dataset.name
+    _remove_abandoned_work()
+    missing = [spec for spec in dataset.files if not _verified_in_cache(folder / spec.name, spec)]
+    if not missing:
+        return folder  # nothing written: a read-only cache works
     folder = _writable_dataset_dir(dataset)
-    for spec in dataset.files:
+    for spec in missing:
         fetch_file(dataset, spec, folder, progress=progress)
     return folder
+
+
+def _remove_abandoned_work() -> None:
+    """Remove the work folders that killed downloads and extractions left, in every
+    dataset's folder (a cancelled 800 MB download must not wait for its own dataset
+    to be fetched again).  Only the registry's folders are looked at, in case the cache
+    is a folder with other things in it.  Reads only, unless there is something to remove.
+    """
+    cache = settings.cache_dir()
+    for name in DATASETS:
+        remove_abandoned(cache / name)
+
+
+def _verified_in_cache(target: Path, spec: FileSpec) -> bool:
+    """Whether ``target`` is a good copy, checked without a lock and without writing.
+
+    Files enter the cache only by ``os.replace`` of a verified copy, so reading one
+    without the lock is safe.  Anything doubtful (missing, corrupt, unreadable) is
+    left to :func:`fetch_file`, which re-checks it under the lock.
+    """
+    try:
+        if not target.is_file():
+            return False
+        if verify.stamp_matches(target):
+            return True
+        verify.verify_file(target, spec)
+    except (VerificationError, OSError):
+        return False
+    verify.write_stamp(target)  # best effort: in a read-only cache it is re-checked each time
+    return True
 
 
 def fetch_file(dataset: DatasetSpec, spec: FileSpec, folder: Path, progress: bool = True) -> Path:
@@ -96,19 +137,23 @@ def fetch_file(dataset: DatasetSpec, spec: FileSpec, folder: Path, progress: boo
 
 def _try_source(source: Source, spec: FileSpec, target: Path, progress: bool) -> str | None:
     """Fetch from one source into place; None on success, else why it failed."""
-    staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=target.parent))
+    staging = create_private_folder(target.parent, STAGING_PREFIX)
     try:
         if source.kind == "mirror folder":
             candidate = _copy_from_folder(Path(source.location), staging, progress)
         else:
-            candidate = _download(source.location, spec, staging, progress)
+            candidate = staging / spec.name
+            download(source.location, candidate, size=spec.size, progress=progress,
+                     label=f"{target.parent.name}/{spec.name}")
         verify.verify_file(candidate, spec)
         os.replace(candidate, target)
         verify.write_stamp(target)
         return None
     except VerificationError as error:
         return f"downloaded but failed verification: {error}"
-    except Exception as error:  # network, HTTP status, pooch hash mismatch, OS errors
+    except DownloadFailed as failure:
+        return str(failure)
+    except Exception as error:  # OS errors (disk full, a mirror folder that cannot be read)
         return _describe_error(error)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -130,41 +175,11 @@ def _copy_from_folder(source: Path, staging: Path, progress: bool) -> Path:
     return destination
 
 
-def _download(url: str, spec: FileSpec, staging: Path, progress: bool) -> Path:
-    # pooch checks the container hash itself when we have one and no payload
-    # hash; payload hashes are checked by verify.py after the download.
-    known_hash = None if (spec.payload_sha256 or spec.payload_size) else spec.hash
-    fetcher = pooch.create(
-        path=staging,
-        base_url="",
-        registry={spec.name: known_hash},
-        urls={spec.name: url},
-        retry_if_failed=settings.retries(),
-    )
-    downloader = pooch.HTTPDownloader(progressbar=progress, timeout=settings.timeout_seconds())
-    return Path(fetcher.fetch(spec.name, downloader=downloader))
-
-
 def _describe_error(error: Exception) -> str:
-    import requests
-
-    if isinstance(error, requests.exceptions.HTTPError) and error.response is not None:
-        return f"HTTP {error.response.status_code} {error.response.reason}"
-    if isinstance(error, requests.exceptions.Timeout):
-        return f"timed out after {settings.timeout_seconds():g} s"
-    if isinstance(error, requests.exceptions.ConnectionError):
-        text = str(error)
-        if "Connection refused" in text:
-            return "connection refused"
-        if "NameResolutionError" in text or "Name or service not known" in text:
-            return "host name not found (no internet connection, or DNS blocked)"
-        if "Read timed out" in text:
-            return f"timed out after {settings.timeout_seconds():g} s"
-        return f"connection failed ({type(error).__name__}: {text[:200]})"
-    if isinstance(error, ValueError) and "hash" in str(error).lower():
-        return f"downloaded but failed verification: {str(error).splitlines()[0]}"
     if isinstance(error, FileNotFoundError):
         return "file not found"
+    if isinstance(error, OSError) and error.strerror:
+        return f"{type(error).__name__}: {error.strerror}" + (f" ({error.filename})" if error.filename else "")
     return f"{type(error).__name__}: {str(error)[:300]}"
 
 

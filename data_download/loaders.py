@@ -114,6 +114,8 @@ def extracted(dataset: DatasetSpec, folder: Path, file_name: str) -> Path:
     """The extraction folder of one archive of ``dataset`` (extracting it once)."""
     archive = folder / file_name
     destination = folder / ("extracted-" + file_name.split(".")[0])
+    if extract.is_complete(destination):
+        return destination  # no lock needed (and none taken: the cache may be read-only)
     with file_lock(archive):
         return extract.extract(archive, destination)
 

@@ -3,10 +3,13 @@
 Hashing is pooch's (``pooch.file_hash``) for whole files; for a payload inside
 a compressed container we stream the decompressed bytes through hashlib, which
 pooch has no helper for.  A successful full check leaves a small stamp beside
-the file (size, mtime, ctime, inode); later *quick* checks trust a matching
-stamp, so a notebook does not re-hash 800 MB on every ``load``.  Any write to
-the file changes its ctime, so a modified or replaced file is fully re-checked.
-``python -m data_download verify`` always re-hashes.
+the file (size, mtime, inode); later *quick* checks trust a matching stamp, so a
+notebook does not re-hash 800 MB on every ``load``.  A write to the file changes
+its mtime and replacing it changes its inode, so a modified or replaced file is
+fully re-checked; the ctime is left out because ``chmod`` changes it (making a
+filled cache read-only must not invalidate it).  Stamps are a speed-up only:
+where one cannot be written (a read-only cache) the file is fully checked each
+time.  ``python -m data_download verify`` always re-hashes.
 """
 
 from __future__ import annotations
@@ -35,29 +38,47 @@ def stamp_path(path: Path) -> Path:
 
 def _identity(path: Path) -> dict:
     info = path.stat()
-    return {"size": info.st_size, "mtime_ns": info.st_mtime_ns,
-            "ctime_ns": info.st_ctime_ns, "inode": info.st_ino}
+    return {"size": info.st_size, "mtime_ns": info.st_mtime_ns, "inode": info.st_ino}
 
 
 def verify_file(path: Path, spec: FileSpec, quick: bool = False) -> None:
     """Raise VerificationError unless ``path`` is a good copy of ``spec``."""
-    if quick and _stamp_matches(path):
+    if quick and stamp_matches(path):
         return
-    stamp_path(path).unlink(missing_ok=True)
+    stamp = stamp_path(path)
+    if stamp.exists() and os.access(path.parent, os.W_OK):  # stale: drop it where we may
+        _unlink_quietly(stamp)
     _check_content(path, spec)
     STRUCTURE_CHECKS[spec.check](path, spec)
 
 
 def write_stamp(path: Path) -> None:
-    """Record that ``path`` (already in its final place) passed a full check."""
-    stamp_path(path).write_text(json.dumps(_identity(path)))
+    """Record that ``path`` (already in its final place) passed a full check.
+
+    Best effort: a read-only cache cannot hold a stamp, and only loses the speed-up
+    (it is not even tried there, so that a read-only cache sees no write at all).
+    """
+    if not os.access(path.parent, os.W_OK):
+        return
+    try:
+        stamp_path(path).write_text(json.dumps(_identity(path)))
+    except OSError:
+        pass
 
 
-def _stamp_matches(path: Path) -> bool:
+def stamp_matches(path: Path) -> bool:
+    """Whether a stamp says ``path`` passed a full check and has not changed since."""
     try:
         return json.loads(stamp_path(path).read_text()) == _identity(path)
     except (OSError, ValueError):
         return False
+
+
+def _unlink_quietly(path: Path) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
 
 
 def _check_content(path: Path, spec: FileSpec) -> None:

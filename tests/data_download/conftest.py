@@ -2,20 +2,26 @@
 
 * ``server``: a loopback HTTP server (127.0.0.1, random port) serving bytes
   from a dict; ``server.behave(path, mode)`` makes one path answer 404/500,
-  send a truncated body, or sleep past the client's timeout.
+  send a truncated body, sleep past the client's timeout, trickle its body a
+  byte at a time, or send half its body and hang until ``server.release()``.
 * ``cache``: an empty cache folder in tmp_path, with the mirror unset, no
   retries and a short timeout (set through the package's environment variables).
 * ``tiny``: builders for small archives in each official format, and
   ``install`` to register a dataset entry whose URLs point at the server, so
   the real fetch code runs against them.
+* ``read_only``: makes a filled cache read-only, in a way that also holds for
+  root, and checks afterwards that nothing under it was written.
 """
 
 from __future__ import annotations
 
+import builtins
+import errno
 import gzip
 import hashlib
 import http.server
 import io
+import os
 import socket
 import tarfile
 import threading
@@ -54,6 +60,22 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         try:
+            if mode == "trickle":  # a byte at a time: never idle long enough for a stall timeout
+                give_up = time.monotonic() + state.trickle_limit  # bounded, so a test cannot hang
+                for offset in range(len(body)):
+                    if time.monotonic() > give_up or state.released.is_set():
+                        break
+                    self.wfile.write(body[offset:offset + 1])
+                    self.wfile.flush()
+                    time.sleep(state.trickle_interval)
+                self.close_connection = True
+                return
+            if mode == "hang":  # half the body, then nothing until released (at most 20 s)
+                self.wfile.write(body[: len(body) // 2])
+                self.wfile.flush()
+                state.released.wait(20)
+                self.close_connection = True
+                return
             if mode == "truncate":
                 self.wfile.write(body[: len(body) // 2])
                 self.wfile.flush()
@@ -70,6 +92,9 @@ class _State:
         self.modes: dict[str, str] = {}
         self.requests: list[str] = []
         self.slow_seconds = 3.0
+        self.trickle_interval = 0.05
+        self.trickle_limit = 6.0
+        self.released = threading.Event()
 
 
 class Server:
@@ -78,7 +103,9 @@ class Server:
         self.httpd.daemon_threads = True
         self.httpd.state = self.state = _State()
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        # A short poll interval: shutdown() waits up to one interval, after every test.
+        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05},
+                                       daemon=True)
         self.thread.start()
 
     def add(self, path: str, body: bytes) -> str:
@@ -91,7 +118,12 @@ class Server:
     def count(self, path: str) -> int:
         return self.state.requests.count(path)
 
+    def release(self) -> None:
+        """Let "hang" and "trickle" responses end now."""
+        self.state.released.set()
+
     def close(self):
+        self.release()
         self.httpd.shutdown()
         self.httpd.server_close()
 
@@ -286,3 +318,121 @@ def builders():
     """The format builders, for tests that make their own archives."""
     return {"idx": idx_bytes, "tar": tar_bytes, "zip": zip_bytes}
 
+
+
+# ----------------------------- read-only cache ----------------------------- #
+
+class ReadOnlyFolder:
+    """Make ``folder`` read-only (chmod) and refuse every write under it in this process.
+
+    chmod alone proves nothing when the tests run as root (root writes anyway), so
+    the write functions the package could use (``open`` for writing, ``os.open`` with
+    a write flag, mkdir, unlink, rename, replace...) are wrapped to raise
+    PermissionError for paths under the folder, and ``os.access`` says the folder is
+    not writable: what a student sees in a read-only folder.  ``assert_unchanged()``
+    checks that nothing was even tried, and compares the tree's listing, sizes, modes
+    and modification times with a snapshot taken when it was made read-only.
+    """
+
+    _WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
+
+    def __init__(self, folder: Path, monkeypatch):
+        self.folder = Path(os.path.realpath(folder))
+        self.refused: list[str] = []
+        for path in [self.folder, *self.folder.rglob("*")]:
+            path.chmod(0o555 if path.is_dir() else 0o444)
+        self.snapshot = self._state()
+        self._guard(monkeypatch)
+
+    def restore_permissions(self):
+        for path in [self.folder, *self.folder.rglob("*")]:
+            path.chmod(0o755 if path.is_dir() else 0o644)
+
+    def _state(self):
+        found = {}
+        for root, dirs, files in os.walk(self.folder):
+            for name in [".", *dirs, *files]:
+                path = os.path.join(root, name)
+                info = os.lstat(path)
+                found[os.path.relpath(path, self.folder)] = (info.st_mode, info.st_size, info.st_mtime_ns)
+        return found
+
+    def assert_unchanged(self):
+        assert self.refused == [], f"tried to write in the read-only cache: {self.refused}"
+        assert self._state() == self.snapshot
+
+    def _inside(self, path, dir_fd=None) -> bool:
+        if isinstance(path, int):
+            return False
+        path = os.fsdecode(os.fspath(path))
+        if dir_fd is not None and not os.path.isabs(path):
+            path = os.path.join(os.readlink(f"/proc/self/fd/{dir_fd}"), path)
+        real = os.path.realpath(path)
+        return real == str(self.folder) or real.startswith(str(self.folder) + os.sep)
+
+    def _refuse(self, path):
+        self.refused.append(os.fsdecode(os.fspath(path)))
+        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), os.fsdecode(os.fspath(path)))
+
+    def _guard(self, monkeypatch):
+        real_open, real_os_open = builtins.open, os.open
+
+        def guarded_open(file, mode="r", *args, **kwargs):
+            if not isinstance(file, int) and any(c in mode for c in "wax+") and self._inside(file):
+                self._refuse(file)
+            return real_open(file, mode, *args, **kwargs)
+
+        def guarded_os_open(path, flags, mode=0o777, *, dir_fd=None):
+            if flags & self._WRITE_FLAGS and self._inside(path, dir_fd):
+                self._refuse(path)
+            return real_os_open(path, flags, mode, dir_fd=dir_fd)
+
+        def refusing(real, arguments=1):
+            def wrapper(*args, **kwargs):
+                dir_fd = kwargs.get("dir_fd", kwargs.get("src_dir_fd"))
+                for path in args[:arguments]:
+                    if self._inside(path, dir_fd):
+                        self._refuse(path)
+                return real(*args, **kwargs)
+            return wrapper
+
+        monkeypatch.setattr(builtins, "open", guarded_open)
+        monkeypatch.setattr(io, "open", guarded_open)
+        monkeypatch.setattr(os, "open", guarded_os_open)
+        real_mkdir = os.mkdir
+
+        def guarded_mkdir(path, mode=0o777, *, dir_fd=None):
+            # An existing folder gives FileExistsError, as on a real read-only folder.
+            if self._inside(path, dir_fd) and not os.path.lexists(path):
+                self._refuse(path)
+            return real_mkdir(path, mode, dir_fd=dir_fd)
+
+        monkeypatch.setattr(os, "mkdir", guarded_mkdir)
+        real_access = os.access
+
+        def guarded_access(path, mode, *args, **kwargs):
+            # What a student (not root) is told about a read-only folder.
+            if mode & os.W_OK and self._inside(path):
+                return False
+            return real_access(path, mode, *args, **kwargs)
+
+        monkeypatch.setattr(os, "access", guarded_access)
+        for name in ("unlink", "remove", "rmdir", "truncate", "utime", "chmod"):
+            monkeypatch.setattr(os, name, refusing(getattr(os, name)))
+        for name in ("rename", "replace", "link", "symlink"):
+            monkeypatch.setattr(os, name, refusing(getattr(os, name), arguments=2))
+
+
+@pytest.fixture
+def read_only(monkeypatch):
+    """``read_only(folder)``: see ReadOnlyFolder; permissions are restored afterwards."""
+    made = []
+
+    def make(folder: Path) -> ReadOnlyFolder:
+        made.append(ReadOnlyFolder(folder, monkeypatch))
+        return made[-1]
+
+    yield make
+    monkeypatch.undo()  # the real os functions again, before restoring permissions
+    for folder in made:
+        folder.restore_permissions()
