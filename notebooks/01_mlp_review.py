@@ -23,6 +23,11 @@
 # layers in NumPy (and check every derivative numerically), train it with mini-batch
 # SGD, and then meet the same network in scikit-learn, in an interactive playground and
 # in Keras.
+#
+# The outputs shown were computed in fast mode (`CNN_COURSE_FAST=1`: fewer examples and
+# epochs) on a CPU. On a Colab GPU without fast mode the data sets are larger and the
+# training runs longer, so accuracies and loss curves differ a little from the printed
+# ones; the text below quotes only what the cells print, or what holds in both modes.
 
 # %% [markdown]
 # ## What you will learn
@@ -52,7 +57,6 @@ if "google.colab" in sys.modules:
 
 # %%
 import ipywidgets as widgets
-import keras
 import matplotlib.pyplot as plt
 import numpy as np
 from sklearn.datasets import make_circles, make_moons
@@ -61,11 +65,16 @@ from sklearn.model_selection import train_test_split
 from sklearn.neural_network import MLPClassifier
 
 from course_utils import mlp
-from course_utils.gradient_check import numerical_gradient, relative_error
+from course_utils.env import enable_gpu_memory_growth
+from course_utils.figures import use_course_style
 from course_utils.mode import by_mode, describe_mode
 from course_utils.seed import set_seed
 from course_utils.widgets import show_explorer
 
+enable_gpu_memory_growth()  # before Keras touches the GPU (lesson 00)
+import keras  # noqa: E402
+
+use_course_style()  # figures at 72 dpi: light notebooks, legible text
 print(describe_mode())
 rng = set_seed(42)
 
@@ -241,15 +250,43 @@ def backward_pass(p, cache, y):
 # ### Checking the gradient numerically
 #
 # A mistake in a backward pass rarely crashes; the network just learns badly. So we
-# compare every derivative with a *central difference*,
-# `dE/dw ~ (E(w + h) - E(w - h)) / 2h`, computed in float64 (`course_utils.gradient_check`
-# does this one weight at a time). The relative error `||a - n|| / (||a|| + ||n||)`,
-# taken over each whole weight array, must be tiny: below 1e-6.
+# compare every derivative with a *central difference*: nudge one weight up and down by
+# a small step `h` and watch the error change,
 #
-# Why over the whole array and not entry by entry? The difference quotient carries
-# rounding noise of about 1e-11, so an entry whose true derivative is itself almost
-# zero (say 1e-7) would fail an entry-wise ratio although the code is right. A real bug,
-# as below, moves the whole array.
+# $$\frac{\partial E}{\partial w} \approx \frac{E(w + h) - E(w - h)}{2h},$$
+#
+# whose error shrinks like $h^2$ (the one-sided $(E(w + h) - E(w))/h$ only like $h$).
+# It needs two evaluations of the loss per weight, far too slow for training but fine
+# for checking a small network. In float64 with `h = 1e-6` it is accurate to about
+# 1e-10; in float32 the rounding would swamp it. Written out, one weight at a time:
+
+# %%
+def numerical_gradient(function, point, step=1e-6):
+    """Central differences: d function / d point[index] for every entry of point."""
+    gradient = np.zeros_like(point)
+    for index in np.ndindex(point.shape):   # every entry of the weight array
+        original = point[index]
+        point[index] = original + step       # nudge up ...
+        value_plus = function(point)
+        point[index] = original - step       # ... and down
+        value_minus = function(point)
+        point[index] = original              # put the weight back
+        gradient[index] = (value_plus - value_minus) / (2 * step)
+    return gradient
+
+
+def relative_error(analytic, numerical):
+    """||a - n|| / (||a|| + ||n||) over the whole array."""
+    return np.linalg.norm(analytic - numerical) / (np.linalg.norm(analytic) + np.linalg.norm(numerical))
+
+
+# %% [markdown]
+# `function` closes over the weights it is given, which `numerical_gradient` nudges in
+# place. The relative error, taken over each whole weight array, must be tiny: below
+# 1e-6. Why over the whole array and not entry by entry? The difference quotient
+# carries rounding noise of about 1e-11, so an entry whose true derivative is itself
+# almost zero (say 1e-7) would fail an entry-wise ratio although the code is right. A
+# real bug, as below, moves the whole array.
 
 # %%
 check_rng = np.random.default_rng(2)
@@ -291,6 +328,21 @@ numeric_W1 = numerical_gradient(lambda _: squared_error(forward_pass(params_chec
 buggy_error = relative_error(buggy["W1"], numeric_W1)
 print(f"W1 with the bug: relative error {buggy_error:.1e}")
 assert buggy_error > 1e-3
+
+# %% [markdown]
+# From here on the course uses the same two functions from `course_utils.gradient_check`
+# (they also refuse float32 input, and guard against a zero denominator). They give the
+# same numbers as ours:
+
+# %%
+# NBVAL_CHECK_OUTPUT
+from course_utils import gradient_check
+
+loss_of_W2 = lambda _: squared_error(forward_pass(params_check, X_check)[0], y_check)  # noqa: E731
+ours = numerical_gradient(loss_of_W2, params_check["W2"])
+theirs = gradient_check.numerical_gradient(loss_of_W2, params_check["W2"])
+print("course_utils.gradient_check agrees with ours:", np.array_equal(ours, theirs),
+      gradient_check.relative_error(analytic["W2"], theirs) == relative_error(analytic["W2"], ours))
 
 # %% [markdown]
 # ## 4. Stochastic gradient descent on mini-batches
@@ -362,8 +414,9 @@ plt.show()
 # %% [markdown]
 # The loss falls quickly once the hidden units find the bend between the moons, then
 # slowly while the boundary is refined; its wiggles are the noise of mini-batch steps.
-# In fast mode (400 moons, 100 epochs) the test accuracy is about 0.97, and in full mode
-# (1000 moons, 300 epochs) also about 0.97: the noise in the data caps it.
+# The test accuracy printed above is what the noise in the data allows: in both modes
+# (400 moons and 100 epochs in fast mode, 1000 moons and 300 epochs in full mode) a
+# few test points lie on the wrong side of any sensible boundary.
 #
 # ### The same code, in `course_utils.mlp`
 #
@@ -399,7 +452,7 @@ def plot_decision_boundary(ax, predict_proba, X, y, title):
     probability = np.asarray(predict_proba(grid)).reshape(xx.shape)
     ax.contourf(xx, yy, probability, levels=np.linspace(0, 1, 11), cmap="RdBu_r", alpha=0.6)
     ax.contour(xx, yy, probability, levels=[0.5], colors="k", linewidths=1)
-    ax.scatter(X[:, 0], X[:, 1], c=y, cmap="RdBu_r", edgecolors="k", s=15)
+    ax.scatter(X[:, 0], X[:, 1], c=y, cmap="RdBu_r", edgecolors="k", linewidths=0.4, s=28)
     ax.set_title(title)
     ax.set_xticks([])
     ax.set_yticks([])
@@ -422,8 +475,9 @@ assert sk_mlp_accuracy >= by_mode(fast=0.90, full=0.93), "MLPClassifier did not 
 assert sk_mlp_accuracy > linear_accuracy + 0.05, "the MLP should clearly beat the linear model"
 
 # %% [markdown]
-# The straight line misclassifies the tips of both moons (about 0.81 test accuracy in
-# fast mode, 0.88 in full mode); the MLP bends its boundary around them (0.96 and 0.98).
+# The straight line misclassifies the tips of both moons; the MLP bends its boundary
+# around them (the accuracies are in the titles, and the cell asserts that the MLP wins
+# by more than 5 points).
 # The bend comes from the hidden layers' nonlinearity: each tanh unit contributes one
 # soft step, and the output layer combines the steps into a curve.
 
@@ -433,7 +487,8 @@ assert sk_mlp_accuracy > linear_accuracy + 0.05, "the MLP should clearly beat th
 # In the spirit of [playground.tensorflow.org](http://playground.tensorflow.org/): pick a
 # dataset, the number of units in each of the two hidden layers, the activation and the
 # learning rate, and watch the decision boundary and the loss curve of a freshly trained
-# `course_utils.mlp.MLP`. Things to try: two hidden units on the circles; the `linear`
+# `course_utils.mlp.MLP`. Every change retrains the network, so the sliders act when you
+# let go of them. Things to try: two hidden units on the circles; the `linear`
 # activation, which makes the whole network linear; a learning rate of 5.
 
 # %%
@@ -475,9 +530,11 @@ show_explorer(
     train_and_draw,
     controls={
         "dataset": widgets.Dropdown(options=["moons", "circles", "xor"], value="moons"),
-        "hidden_units": widgets.IntSlider(value=8, min=1, max=16),
+        "hidden_units": widgets.IntSlider(value=8, min=1, max=16, description="hidden units per layer"),
         "activation": widgets.Dropdown(options=["tanh", "relu", "sigmoid", "linear"], value="tanh"),
-        "learning_rate": widgets.FloatLogSlider(value=0.5, base=10, min=-2, max=1, step=0.25),
+        # Named values, not a log scale: a FloatLogSlider snaps 0.5 to 10**-0.25 = 0.562.
+        "learning_rate": widgets.SelectionSlider(options=[0.01, 0.03, 0.1, 0.3, 0.5, 1.0, 3.0, 5.0],
+                                                 value=0.5, description="learning rate"),
     },
     static_settings=[
         {"dataset": "circles", "hidden_units": 8, "activation": "tanh", "learning_rate": 0.5},
@@ -550,10 +607,12 @@ plt.show()
 
 # %% [markdown]
 # The two curves differ only through the order in which the mini-batches were drawn
-# and float32 rounding. Keras reaches 0.94 to 0.97 test accuracy in fast mode (the exact
-# number depends on the backend, TensorFlow or JAX) and 0.99 in
-# full mode, against 0.97 for our NumPy network: differences of a few test points,
-# the noise of a different batch order. From lesson 02 on we let Keras do the
+# and float32 rounding. The two test accuracies printed above differ by a few test
+# points at most (the cell asserts at most 0.05), the noise of a different batch order;
+# Keras's exact number also depends on the backend, TensorFlow or JAX.
+#
+# Lesson 02 writes one more backward pass by hand, the convolution's, to see what a
+# conv layer's gradients are; from then on, to train networks, we let Keras do the
 # differentiation, knowing what it computes.
 
 # %% [markdown]
@@ -575,46 +634,72 @@ plt.show()
 # %% [markdown]
 # ## Exercises
 #
+# Each exercise has a solution cell (collapsed in Colab: click "Show code" to see it) and
+# a check cell. In your own copy, write your answer in place of the solution and run the
+# check: it prints "Correct", or which case went wrong and what was expected.
+# `exercise_1.hint()` gives a nudge and `exercise_1.solution()` a worked solution.
+
+# %%
+from course_utils.exercises import NotDoneYet
+from course_utils.exercises.lesson01 import exercise_1, exercise_2, exercise_3
+
+# %% [markdown]
 # ### Exercise 1: the gradient of one neuron
 #
 # A single sigmoid neuron predicts `s_i = sigmoid(x_i . w + b)`. Write
-# `neuron_gradient(w, b, X, y)` returning `(dE/dw, dE/db)` for the slides' squared error
-# `E = sum_i (y_i - s_i)^2` (a sum, not a mean). `check_exercise_1` compares it with
-# central differences.
+# `neuron_gradient(w, b, X, y)` returning the pair `(dE/dw, dE/db)` for the slides'
+# squared error `E = sum_i (y_i - s_i)^2` (a sum, not a mean): `dE/dw` shaped like `w`,
+# `dE/db` one number. The check compares it with the chain rule on hidden data.
 
 # %% [markdown]
 # #### Solution
 
 # %%
-from course_utils.exercises.lesson01 import check_exercise_1, check_exercise_2, check_exercise_3
-
-
+# @title Solution { display-mode: "form" }
 def neuron_gradient(w, b, X, y):
+    ### BEGIN SOLUTION
     s = sigmoid(X @ w + b)
     d_z = -2 * (y - s) * s * (1 - s)   # dE/dz_i by the chain rule
     return X.T @ d_z, d_z.sum()
+    ### END SOLUTION
 
-
-check_exercise_1(neuron_gradient)
+# %%
+exercise_1.check(neuron_gradient)
+# exercise_1.hint()
+# exercise_1.solution()
 
 # %% [markdown]
 # ### Exercise 2: counting parameters
 #
-# Lesson 02 classifies 28x28 images of digits with an MLP whose layers have
-# 784, 128, 64 and 10 units. How many weights and biases does it have? Count by hand,
-# then confirm with Keras.
+# Write `count_parameters(layer_sizes)` that returns the pair `(n_weights, n_biases)` of
+# an MLP with those layer sizes (the input first, as in `mlp.MLP`). Then use it on an MLP
+# that classifies 28x28 images of digits (784 pixels) into 10 classes through hidden
+# layers of 128 and 64 units, and confirm the total with Keras.
 
 # %% [markdown]
 # #### Solution
 
 # %%
-# NBVAL_CHECK_OUTPUT
-layer_sizes = [784, 128, 64, 10]
-n_params = sum(n_in * n_out + n_out for n_in, n_out in zip(layer_sizes[:-1], layer_sizes[1:]))
-digits_mlp = keras.Sequential([keras.Input(shape=(784,)),
-                               keras.layers.Dense(128), keras.layers.Dense(64), keras.layers.Dense(10)])
-print("by hand:", n_params, " Keras:", digits_mlp.count_params())
-check_exercise_2(n_params)
+# @title Solution { display-mode: "form" }
+def count_parameters(layer_sizes):
+    ### BEGIN SOLUTION
+    pairs = list(zip(layer_sizes[:-1], layer_sizes[1:]))   # one Dense layer per pair
+    return sum(n_in * n_out for n_in, n_out in pairs), sum(n_out for _, n_out in pairs)
+    ### END SOLUTION
+
+
+### BEGIN SOLUTION
+digit_weights, digit_biases = count_parameters([784, 128, 64, 10])
+digits_mlp = keras.Sequential([keras.Input(shape=(784,)), keras.layers.Dense(128),
+                               keras.layers.Dense(64), keras.layers.Dense(10)])
+print(f"by hand: {digit_weights:,} weights + {digit_biases:,} biases = "
+      f"{digit_weights + digit_biases:,}; Keras: {digits_mlp.count_params():,}")
+### END SOLUTION
+
+# %%
+exercise_2.check(count_parameters)
+# exercise_2.hint()
+# exercise_2.solution()
 
 # %% [markdown]
 # Almost all of them sit in the first layer, which connects every pixel to every unit.
@@ -624,9 +709,9 @@ check_exercise_2(n_params)
 # %% [markdown]
 # ### Exercise 3: ReLU on the circles
 #
-# Train a `course_utils.mlp.MLP` with two hidden layers of ReLU units on the circles
-# dataset below so that its test accuracy reaches at least 0.90. Pass the model and the
-# test set to `check_exercise_3`.
+# Train a `course_utils.mlp.MLP` with exactly two hidden layers of ReLU units on the
+# circles below. Pass the trained model to the check, which measures its accuracy on
+# circles it has never seen; it must reach 0.90.
 
 # %%
 X_circles, y_circles = make_circles(n_samples, noise=0.1, factor=0.5, random_state=42)
@@ -637,7 +722,16 @@ Xc_train, Xc_test, yc_train, yc_test = train_test_split(X_circles, y_circles, te
 # #### Solution
 
 # %%
+# @title Solution { display-mode: "form" }
+relu_model = ...  # your trained mlp.MLP
+### BEGIN SOLUTION
 relu_model = mlp.MLP([2, 8, 8, 1], hidden_activation="relu", rng=np.random.default_rng(42))
 relu_history = relu_model.fit(Xc_train, yc_train, epochs=epochs, batch_size=16, learning_rate=0.3)
-print(f"final training loss {relu_history[-1]:.4f}")
-check_exercise_3(relu_model, Xc_test, yc_test)
+print(f"final training loss {relu_history[-1]:.4f}, "
+      f"test accuracy {relu_model.accuracy(Xc_test, yc_test):.3f}")
+### END SOLUTION
+
+# %%
+exercise_3.check(relu_model)
+# exercise_3.hint()
+# exercise_3.solution()
