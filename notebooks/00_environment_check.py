@@ -248,44 +248,86 @@ print("parameters:", model.count_params())  # two weights and a bias
 # %% [markdown]
 # ## Exercises
 #
-# ### Exercise 1: How much faster is your GPU?
-# Time the same matrix product on the CPU explicitly and compare it with the default
-# device. (On TensorFlow, wrap the product in `with tf.device("/CPU:0"):`; on JAX use
-# `jax.device_put(x, jax.devices("cpu")[0])`.) What ratio do you get on a Colab T4?
+# Each exercise has a solution cell (collapsed in Colab: click "Show code" to see it) and
+# a check cell. In your own copy, write your answer in place of the solution and run the
+# check: it prints "Correct", or which case went wrong and what was expected.
+# `exercise_1.hint()` gives a nudge and `exercise_1.solution()` a worked solution.
+
+# %%
+from course_utils.exercises import NotDoneYet
+from course_utils.exercises.lesson00 import exercise_1, exercise_2
+
+# %% [markdown]
+# ### Exercise 1: a robust timer
+#
+# Section 5 averaged its repeats, so one slow run (another program on the machine, a
+# garbage collection, a GPU raising its clock) pulls the result up. The median does not
+# care about one outlier. Write `median_seconds(operation, repeats=5, clock=time.perf_counter)`
+# that calls `operation()` once to warm up (not timed), then `repeats` more times, reading
+# `clock()` just before and just after each call, and returns the median of those
+# durations in seconds. The clock is an argument so that the check can hand your function
+# a fake one whose durations it knows. Then time the matrix product of section 5 with it.
 
 # %% [markdown]
 # #### Solution
 
 # %%
-def time_matrix_product(left, right, repeats=3):
-    keras.ops.convert_to_numpy(keras.ops.matmul(left, right))
-    started = time.perf_counter()
+# @title Solution { display-mode: "form" }
+def median_seconds(operation, repeats=5, clock=time.perf_counter):
+    ### BEGIN SOLUTION
+    operation()  # warm-up: compilation and memory allocation happen on the first call
+    durations = []
     for _ in range(repeats):
-        keras.ops.convert_to_numpy(keras.ops.matmul(left, right))
-    return (time.perf_counter() - started) / repeats
+        started = clock()
+        operation()
+        durations.append(clock() - started)
+    return float(np.median(durations))
+    ### END SOLUTION
 
 
-if keras.backend.backend() == "tensorflow":
-    with tf.device("/CPU:0"):
-        cpu_seconds = time_matrix_product(tf.identity(left), tf.identity(right))
-elif keras.backend.backend() == "jax":
-    cpu = jax.devices("cpu")[0]
-    cpu_seconds = time_matrix_product(jax.device_put(left, cpu), jax.device_put(right, cpu))
-else:
-    cpu_seconds = time_matrix_product(left, right)
-default_seconds = time_matrix_product(left, right)
-print(f"CPU: {cpu_seconds * 1000:.1f} ms, default device: {default_seconds * 1000:.1f} ms, "
-      f"ratio {cpu_seconds / default_seconds:.1f}x")
-# With no GPU both run on the CPU and the ratio is about 1; on a T4 expect 10x or more.
+### BEGIN SOLUTION
+product_seconds = median_seconds(lambda: finished(keras.ops.matmul(left, right)))
+print(f"median {product_seconds * 1000:.1f} ms against a mean of {seconds * 1000:.1f} ms in section 5")
+### END SOLUTION
+
+# %%
+exercise_1.check(median_seconds)
+# exercise_1.hint()
+# exercise_1.solution()
 
 # %% [markdown]
-# ### Exercise 2: Read the report
-# From `report`, print the number of GPUs Keras can use and whether the advice list is
-# empty. What does the report advise on your machine, and why?
+# ### Exercise 2: will it fit?
+#
+# Before you train, it helps to know what fits in the GPU's memory (a T4 has 15 GB; the
+# report above shows what your machine has). A product of two $n \times n$ matrices
+# needs three of them at once: both inputs and the result. Write
+# `largest_square_matrix(free_bytes, dtype="float32", matrices=3)` that returns the
+# largest whole $n$ such that `matrices` matrices of $n \times n$ numbers of that dtype fit
+# in `free_bytes` bytes. (`np.dtype("float16").itemsize` is the size of one number.)
+# Then: how large a float32 product fits in 15 GiB ($15 \cdot 2^{30}$ bytes), and a
+# float16 one?
 
 # %% [markdown]
 # #### Solution
 
 # %%
-print("GPUs Keras can use:", len(report.backend_gpus))
-print("advice:", report.advice or "none: this machine matches the tested setup")
+# @title Solution { display-mode: "form" }
+def largest_square_matrix(free_bytes, dtype="float32", matrices=3):
+    ### BEGIN SOLUTION
+    import math
+
+    bytes_per_entry = np.dtype(dtype).itemsize * matrices  # one entry of every matrix
+    return math.isqrt(free_bytes // bytes_per_entry)       # exact integer square root
+    ### END SOLUTION
+
+
+### BEGIN SOLUTION
+for dtype in ["float32", "float16"]:
+    n = largest_square_matrix(15 * 2**30, dtype)
+    print(f"{dtype}: three {n:,} x {n:,} matrices fit in 15 GiB")
+### END SOLUTION
+
+# %%
+exercise_2.check(largest_square_matrix)
+# exercise_2.hint()
+# exercise_2.solution()

@@ -639,69 +639,118 @@ plt.show()
 # %% [markdown]
 # ## Exercises
 #
+# Each exercise has a solution cell (collapsed in Colab: click "Show code" to see it) and
+# a check cell. In your own copy, write your answer in place of the solution and run the
+# check: it prints "Correct", or which case went wrong and what was expected.
+# `exercise_1.hint()` gives a nudge and `exercise_1.solution()` a worked solution.
+
+# %%
+from course_utils.exercises import NotDoneYet
+from course_utils.exercises.lesson03 import exercise_1, exercise_2, exercise_3
+
+# %% [markdown]
 # ### Exercise 1: SiLU (swish)
 #
 # SiLU, $x\,\sigma(x)$, is another smooth ReLU (EfficientNet uses it). Write `silu(x)`
-# and its derivative `silu_derivative(x)` in NumPy and pass both functions to
-# `check_exercise_1`. Where is SiLU negative, and what is its smallest value?
+# and its derivative `silu_derivative(x)` in NumPy, element by element, and pass both
+# functions to the check. Where is SiLU negative, and what is its smallest value?
 
 # %% [markdown]
 # #### Solution
 
 # %%
-from course_utils.exercises.lesson03 import check_exercise_1, check_exercise_2, check_exercise_3
+# @title Solution { display-mode: "form" }
+from course_utils.activations import sigmoid as stable_sigmoid  # no overflow for large |x|
 
 
 def silu(x):
-    return x * act.sigmoid(x)
+    ### BEGIN SOLUTION
+    return x * stable_sigmoid(x)
+    ### END SOLUTION
 
 
 def silu_derivative(x):
-    s = act.sigmoid(x)
-    return s + x * s * (1 - s)  # product rule
+    ### BEGIN SOLUTION
+    s = stable_sigmoid(x)
+    return s + x * s * (1 - s)  # product rule: x' s(x) + x s'(x)
+    ### END SOLUTION
 
 
+### BEGIN SOLUTION
 grid = np.linspace(-6, 6, 12001)
-print(f"SiLU is negative for x < 0; its minimum is {silu(grid).min():.3f} at x = {grid[silu(grid).argmin()]:.2f}")
-check_exercise_1(silu, silu_derivative)
+print(f"SiLU is negative for x < 0; its minimum is {silu(grid).min():.3f} "
+      f"at x = {grid[silu(grid).argmin()]:.2f}")
+### END SOLUTION
+
+# %%
+exercise_1.check(silu, silu_derivative)
+# exercise_1.hint()
+# exercise_1.solution()
 
 # %% [markdown]
-# ### Exercise 2: global average pooling
+# ### Exercise 2: the backward pass of max pooling
 #
-# Modern networks (GoogLeNet, ResNet) replace the big fully connected layers at the top
-# with *global* average pooling: each channel's whole feature map is averaged to one
-# number. Write `global_average_pool(x)` for `x` of shape (batch, height, width,
-# channels) and compare it with `keras.layers.GlobalAveragePooling2D`.
+# Max pooling has no weights, but a network still needs its backward pass: given the
+# gradient `grad_output` with respect to the pooled output, which input pixels receive
+# gradient, and how much? Write `max_pool_backward(grad_output, x, size=2, stride=2)`
+# for `x` of shape (batch, height, width, channels), square windows and no padding. It
+# returns an array shaped like `x`. Think about windows that overlap (`stride < size`):
+# one input can be the maximum of several windows.
 
 # %% [markdown]
 # #### Solution
 
 # %%
-def global_average_pool(x):
-    return x.mean(axis=(1, 2))
+# @title Solution { display-mode: "form" }
+def max_pool_backward(grad_output, x, size=2, stride=2):
+    ### BEGIN SOLUTION
+    grad_x = np.zeros_like(x, dtype=float)
+    batch, out_h, out_w, channels = grad_output.shape
+    for n in range(batch):
+        for c in range(channels):
+            for i in range(out_h):
+                for j in range(out_w):
+                    window = x[n, i * stride:i * stride + size, j * stride:j * stride + size, c]
+                    r, s = np.unravel_index(np.argmax(window), window.shape)
+                    # Only the maximum changed the output; += because windows may overlap.
+                    grad_x[n, i * stride + r, j * stride + s, c] += grad_output[n, i, j, c]
+    return grad_x
+    ### END SOLUTION
 
-
-x_gap = rng.normal(size=(2, 5, 5, 8)).astype("float32")
-keras_gap = keras.ops.convert_to_numpy(keras.layers.GlobalAveragePooling2D()(x_gap))
-print("equals Keras:", np.allclose(global_average_pool(x_gap), keras_gap, atol=1e-6))
-check_exercise_2(global_average_pool)
+# %%
+exercise_2.check(max_pool_backward)
+# exercise_2.hint()
+# exercise_2.solution()
 
 # %% [markdown]
 # ### Exercise 3: follow the shapes
 #
 # A 32x32x3 image goes through `Conv2D(32, 3, padding="same")`, `MaxPooling2D(2)`,
-# `Conv2D(64, 3)` (padding "valid"), `MaxPooling2D(2)` and `Flatten()`. How many numbers
-# come out? Work it out by hand with the output-size formula, then confirm with Keras.
+# `Conv2D(64, 3)` (padding "valid"), `MaxPooling2D(2)` and `Flatten()`. What is the shape
+# (height, width, channels) just before `Flatten`, and how many numbers come out of it?
+# Work it out by hand with the output-size formula, then confirm with Keras.
 
 # %% [markdown]
 # #### Solution
 
 # %%
-# "same" keeps 32; pooling: 16; 3x3 "valid": 16 - 3 + 1 = 14; pooling: 7; 64 channels.
-answer = 7 * 7 * 64
-model = keras.Sequential([keras.Input((32, 32, 3)), keras.layers.Conv2D(32, 3, padding="same"),
-                          keras.layers.MaxPooling2D(2), keras.layers.Conv2D(64, 3),
-                          keras.layers.MaxPooling2D(2), keras.layers.Flatten()])
-print("Keras:", model.output_shape)
-assert model.output_shape[1] == answer
-check_exercise_3(answer)
+# @title Solution { display-mode: "form" }
+shape_before_flatten = ...   # your answers: a tuple of whole numbers and a whole number
+flattened_length = ...
+### BEGIN SOLUTION
+size = 32                    # 'same' keeps 32
+size = size // 2             # pooling halves it
+size = size - 3 + 1          # a 3x3 'valid' convolution removes 2
+size = size // 2             # pooling halves it again
+shape_before_flatten = (size, size, 64)
+flattened_length = size * size * 64
+shapes_model = keras.Sequential([keras.Input((32, 32, 3)), keras.layers.Conv2D(32, 3, padding="same"),
+                                 keras.layers.MaxPooling2D(2), keras.layers.Conv2D(64, 3),
+                                 keras.layers.MaxPooling2D(2), keras.layers.Flatten()])
+print("Keras:", shapes_model.layers[-2].output.shape, "->", shapes_model.output_shape)
+### END SOLUTION
+
+# %%
+exercise_3.check(shape_before_flatten, flattened_length)
+# exercise_3.hint()
+# exercise_3.solution()

@@ -23,6 +23,9 @@ Building blocks for a lesson's check module
     Runs ``function`` on each hidden :class:`Case` against ``reference``; a
     :class:`Mistake` (a plausible wrong implementation and its hint) turns a matching
     wrong output into a specific hint (flipped kernel, missing padding, wrong derivative).
+``call_student(function, name, description, args, kwargs)``
+    For checkers that loop themselves: calls on copies of the arguments and turns the
+    student's exceptions (but NotDoneYet) into Incorrect naming the case.
 ``HashedAnswer(salt, digest, what=..., wrong=..., kind="whole number"|"shape", mistakes={digest: hint})``
     A number or shape stored as a salted SHA-256. ``verify`` rejects floats (3136.9 and
     3136.0), strings ("3136") and bools before comparing, so nothing is truncated into a
@@ -98,12 +101,13 @@ and tests/test_student_bundles.py do.
 '''
 
 from course_utils.exercises.answers import HashedAnswer, digest, digest_of
-from course_utils.exercises.cases import Case, Mistake, compare_with_reference, require_callable
+from course_utils.exercises.cases import (Case, Mistake, call_student, compare_with_reference,
+                                         require_callable)
 from course_utils.exercises.core import (NOT_DONE_PHRASE, Exercise, ExerciseFailed, Incorrect,
                                          NotDoneYet, is_placeholder)
 
 __all__ = [
-    "Case", "Exercise", "ExerciseFailed", "HashedAnswer", "Incorrect", "Mistake",
+    "Case", "Exercise", "call_student", "ExerciseFailed", "HashedAnswer", "Incorrect", "Mistake",
     "NOT_DONE_PHRASE", "NotDoneYet", "compare_with_reference", "digest", "digest_of",
     "is_placeholder", "require_callable",
 ]

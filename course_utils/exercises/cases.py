@@ -7,7 +7,8 @@ the other's input) and raises :class:`~course_utils.exercises.core.Incorrect` at
 case that differs: wrong type, wrong shape (with the expected one) or wrong values (with
 the expected ones when they are small enough to read). When the wrong output matches a
 known mistake (a flipped kernel, a missing padding, the wrong derivative), the message is
-that mistake's hint instead.
+that mistake's hint instead (every matching one's, when
+several mistakes give the same output on that case).
 """
 
 from __future__ import annotations
@@ -49,6 +50,24 @@ def require_callable(answer: Any, name: str) -> None:
     if not callable(answer):
         raise Incorrect(f"pass the function itself, {name}, without calling it (no parentheses); "
                         f"got {type(answer).__name__}.")
+
+
+def call_student(function: Callable[..., Any], name: str, description: str, args: tuple = (),
+                 kwargs: dict | None = None, *, copy_arguments: bool = True) -> Any:
+    """Call the student's function; its exceptions (but NotDoneYet) become Incorrect with the case.
+
+    Arguments are deep-copied unless ``copy_arguments`` is False (for arguments that the
+    checker must observe, such as a fake clock).
+    """
+    kwargs = kwargs or {}
+    if copy_arguments:
+        args, kwargs = copy.deepcopy(args), copy.deepcopy(kwargs)
+    try:
+        return function(*args, **kwargs)
+    except NotDoneYet:
+        raise
+    except Exception as error:  # the student's bug, reported with the case that shows it
+        raise Incorrect(f"{name} raised {type(error).__name__}: {error} on {description}.") from None
 
 
 def _as_outputs(value: Any, count: int, name: str, case: Case) -> list[np.ndarray]:
@@ -95,22 +114,20 @@ def compare_with_reference(function: Any, reference: Callable[..., Any], cases: 
     names = list(output_names) if output_names else ["the output"]
     for case in cases:
         expected = _as_outputs(case.call(reference), len(names), "the reference", case)
-        try:
-            raw = case.call(function)
-        except NotDoneYet:
-            raise
-        except Exception as error:  # the student's bug, reported with the case that shows it
-            raise Incorrect(f"{name} raised {type(error).__name__}: {error} on {case.description}.") from None
+        raw = call_student(function, name, case.description, case.args, case.kwargs)
         got = _as_outputs(raw, len(names), name, case)
         if _agrees(got, expected, rtol, atol):
             continue
+        matching = []
         for mistake in mistakes:
             try:
                 wrong = _as_outputs(case.call(mistake.implementation), len(names), "a mistake", case)
             except Exception:  # a known mistake that cannot run on this case does not match it
                 continue
             if _agrees(got, wrong, rtol, atol):
-                raise Incorrect(f"on {case.description}: {mistake.hint}")
+                matching.append(mistake.hint)
+        if matching:  # on some cases two mistakes give the same output: name both
+            raise Incorrect(f"on {case.description}: " + " Or perhaps: ".join(matching))
         for output_name, g, e in zip(names, got, expected):
             if g.shape != e.shape:
                 raise Incorrect(f"on {case.description}, {output_name} should have shape {e.shape}, "

@@ -1,93 +1,159 @@
-"""Check functions for lesson 01 (MLP review).
-
-Each ``check_exercise_N`` prints what is right, or raises AssertionError saying what is
-wrong (ValueError when the answer is not even of the right kind).
-"""
+"""Exercises of lesson 01 (MLP review): a neuron's gradient, counting parameters, ReLU on circles."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from course_utils.gradient_check import numerical_gradient, relative_error
-
-EXERCISE_2_LAYER_SIZES = (784, 128, 64, 10)
-EXERCISE_3_MIN_ACCURACY = 0.90
-
-
-def _sigmoid(z):
-    return 1.0 / (1.0 + np.exp(-z))
+from course_utils import mlp
+from course_utils.activations import sigmoid
+from course_utils.exercises.answers import whole_number_text
+from course_utils.exercises.cases import (Case, Mistake, call_student, compare_with_reference,
+                                         require_callable)
+from course_utils.exercises.core import Exercise, Incorrect
 
 
-def check_exercise_1(neuron_gradient) -> None:
-    """Exercise 1: the gradient of E(w, b) = sum_i (y_i - sigmoid(x_i . w + b))**2.
+# --------------------------------------------------------------------------- exercise 1
+def _reference_neuron_gradient(w, b, X, y):
+    s = sigmoid(X @ w + b)
+    d_z = -2 * (y - s) * s * (1 - s)  # dE/dz_i by the chain rule
+    return X.T @ d_z, d_z.sum()
 
-    ``neuron_gradient(w, b, X, y)`` must return ``(dE/dw, dE/db)``: an array shaped like
-    ``w`` and a float. It is compared with central differences on random data.
-    """
-    if not callable(neuron_gradient):
-        raise ValueError("pass your function itself: check_exercise_1(neuron_gradient), "
-                         "without calling it.")
-    rng = np.random.default_rng(1)
-    for n_examples, n_features in [(5, 3), (20, 2), (1, 4)]:
+
+def _mean_instead_of_sum(w, b, X, y):
+    grad_w, grad_b = _reference_neuron_gradient(w, b, X, y)
+    return grad_w / len(X), grad_b / len(X)
+
+
+def _without_sigmoid_derivative(w, b, X, y):
+    d_z = -2 * (y - sigmoid(X @ w + b))
+    return X.T @ d_z, d_z.sum()
+
+
+def _without_factor_two(w, b, X, y):
+    grad_w, grad_b = _reference_neuron_gradient(w, b, X, y)
+    return grad_w / 2, grad_b / 2
+
+
+def _wrong_sign(w, b, X, y):
+    grad_w, grad_b = _reference_neuron_gradient(w, b, X, y)
+    return -grad_w, -grad_b
+
+
+def _neuron_cases() -> list[Case]:
+    rng = np.random.default_rng(101)
+    cases = []
+    for n_examples, n_features in [(5, 3), (20, 2), (1, 4), (8, 1)]:
         X = rng.normal(size=(n_examples, n_features))
         y = rng.integers(0, 2, size=n_examples).astype(np.float64)
         w = rng.normal(size=n_features)
-        b = np.array(float(rng.normal()))
-
-        def error(_):
-            return np.sum((y - _sigmoid(X @ w + b)) ** 2)
-
-        result = neuron_gradient(w.copy(), float(b), X.copy(), y.copy())
-        if not isinstance(result, tuple) or len(result) != 2:
-            raise ValueError("neuron_gradient must return a pair (dE_dw, dE_db).")
-        grad_w, grad_b = np.asarray(result[0], dtype=np.float64), np.asarray(result[1], dtype=np.float64)
-        assert grad_w.shape == w.shape, (
-            f"dE/dw has shape {grad_w.shape} but w has shape {w.shape}: there is one partial "
-            f"derivative per weight (sum the per-example terms over the examples).")
-        assert grad_b.size == 1, (f"dE/db has shape {grad_b.shape}: it should be a single number "
-                                  f"(the bias is one number).")
-        error_w = relative_error(grad_w, numerical_gradient(error, w))
-        error_b = relative_error(grad_b.reshape(()), numerical_gradient(error, b))
-        assert error_w < 1e-6 and error_b < 1e-6, (
-            f"your gradient disagrees with the numerical one (relative errors {error_w:.1e} for "
-            f"w, {error_b:.1e} for b). Check the chain rule: dE/dz_i = -2 (y_i - s_i) s_i (1 - s_i) "
-            f"with s_i = sigmoid(z_i), then dE/dw = X.T @ dE/dz and dE/db = sum(dE/dz).")
-    print("Correct: your gradient matches central differences (relative error < 1e-6).")
+        b = float(rng.normal())
+        cases.append(Case(f"{n_examples} examples with {n_features} features", (w, b, X, y)))
+    return cases
 
 
-def check_exercise_2(n_params) -> None:
-    """Exercise 2: the number of parameters of an MLP with layer sizes 784-128-64-10."""
-    if isinstance(n_params, bool) or not isinstance(n_params, (int, np.integer)):
-        raise ValueError(f"pass the number of parameters as an integer, got {n_params!r}.")
-    sizes = EXERCISE_2_LAYER_SIZES
-    weights = sum(a * b for a, b in zip(sizes[:-1], sizes[1:]))
-    biases = sum(sizes[1:])
-    if n_params == weights:
-        raise AssertionError("you counted the weights only: every unit also has a bias.")
-    assert n_params == weights + biases, (
-        f"{n_params} is not right. A Dense layer with n_in inputs and n_out units has "
-        f"n_in * n_out weights plus n_out biases; add that up over the three layers.")
-    print(f"Correct: {n_params:,} parameters, {weights:,} of them weights "
-          f"({weights / n_params:.1%}) -- mostly in the first layer.")
+def _check_neuron_gradient(neuron_gradient) -> str:
+    cases = _neuron_cases()
+    compare_with_reference(
+        neuron_gradient, _reference_neuron_gradient, cases, name="neuron_gradient",
+        output_names=["dE/dw", "dE/db"],
+        mistakes=[
+            Mistake(_mean_instead_of_sum, "your gradient is the reference divided by the number of "
+                    "examples: E is a sum over examples, not a mean."),
+            Mistake(_without_sigmoid_derivative, "the sigmoid's derivative s (1 - s) is missing from "
+                    "dE/dz (chain rule: dE/dz = dE/ds * ds/dz)."),
+            Mistake(_without_factor_two, "off by a factor 2: the derivative of (y - s)^2 is -2 (y - s)."),
+            Mistake(_wrong_sign, "the sign is flipped: d/ds (y - s)^2 = -2 (y - s)."),
+        ])
+    return f"(dE/dw, dE/db) match the chain rule on {len(cases)} hidden data sets."
 
 
-def check_exercise_3(model, X_test, y_test) -> None:
-    """Exercise 3: a ReLU network that separates the circles with test accuracy >= 0.90."""
-    if not hasattr(model, "predict"):
-        raise ValueError("pass the trained model (an object with a predict method), "
-                         "then X_test and y_test.")
-    X_test = np.asarray(X_test)
-    y_test = np.asarray(y_test).reshape(-1)
-    if X_test.ndim != 2 or X_test.shape[0] != y_test.shape[0]:
-        raise ValueError(f"X_test has shape {X_test.shape} and y_test {y_test.shape}: pass a 2-D "
-                         f"X_test with one label in y_test per row.")
-    if getattr(model, "hidden_activation", "relu") != "relu":
-        raise AssertionError(f"the exercise asks for ReLU hidden units, but the model uses "
-                             f"{model.hidden_activation!r}: build it with hidden_activation='relu'.")
-    predictions = np.asarray(model.predict(X_test)).reshape(len(X_test), -1)
-    labels = predictions[:, 0] >= 0.5 if predictions.shape[1] == 1 else predictions.argmax(1)
-    accuracy = float(np.mean(labels.astype(int) == y_test))
-    assert accuracy >= EXERCISE_3_MIN_ACCURACY, (
-        f"test accuracy {accuracy:.3f} is below {EXERCISE_3_MIN_ACCURACY}: try more hidden units, "
-        f"more epochs or another learning rate (too large makes ReLU units die).")
-    print(f"Correct: test accuracy {accuracy:.3f} >= {EXERCISE_3_MIN_ACCURACY}.")
+exercise_1 = Exercise(
+    "Lesson 01, exercise 1 (the gradient of one neuron)", _check_neuron_gradient,
+    hint="Let z = X @ w + b and s = sigmoid(z). Then dE/dz_i = -2 (y_i - s_i) s_i (1 - s_i); "
+         "dE/dw = X.T @ dE/dz and dE/db = sum(dE/dz).",
+    solution=_reference_neuron_gradient)
+
+
+# --------------------------------------------------------------------------- exercise 2
+def _reference_count_parameters(layer_sizes):
+    pairs = list(zip(layer_sizes[:-1], layer_sizes[1:]))
+    return sum(n_in * n_out for n_in, n_out in pairs), sum(n_out for _, n_out in pairs)
+
+
+def _check_count_parameters(count_parameters) -> str:
+    require_callable(count_parameters, "count_parameters")
+    rng = np.random.default_rng(102)
+    hidden = [[784, 128, 64, 10], [2, 1], [3, 5, 1]]
+    hidden += [[int(n) for n in rng.integers(1, 300, size=int(rng.integers(2, 7)))] for _ in range(6)]
+    for sizes in hidden:
+        result = call_student(count_parameters, "count_parameters", f"layer sizes {sizes}", (list(sizes),))
+        if not isinstance(result, (tuple, list)) or len(result) != 2:
+            raise Incorrect(f"count_parameters({sizes}) should return a pair (n_weights, n_biases), "
+                            f"got {result!r}.")
+        weights = int(whole_number_text(result[0], f"n_weights for {sizes}"))
+        biases = int(whole_number_text(result[1], f"n_biases for {sizes}"))
+        expected_weights, expected_biases = _reference_count_parameters(sizes)
+        if biases == sum(sizes) and biases != expected_biases:
+            raise Incorrect(f"for layer sizes {sizes} you count {biases} biases: the input layer has "
+                            f"no units and so no biases; only the layers after it do.")
+        if weights != expected_weights:
+            raise Incorrect(f"for layer sizes {sizes} you count {weights} weights, but there are "
+                            f"{expected_weights}: a Dense layer from n_in to n_out units has an "
+                            f"n_in x n_out weight matrix; add them up over consecutive pairs.")
+        if biases != expected_biases:
+            raise Incorrect(f"for layer sizes {sizes} you count {biases} biases, but there are "
+                            f"{expected_biases}: one per unit of every layer after the input.")
+    return f"weights and biases right for {len(hidden)} networks (784-128-64-10 among them)."
+
+
+exercise_2 = Exercise(
+    "Lesson 01, exercise 2 (counting parameters)", _check_count_parameters,
+    hint="Walk over consecutive pairs zip(layer_sizes[:-1], layer_sizes[1:]): each pair "
+         "(n_in, n_out) is one Dense layer with n_in * n_out weights and n_out biases.",
+    solution=_reference_count_parameters)
+
+
+# --------------------------------------------------------------------------- exercise 3
+MIN_ACCURACY = 0.90
+HIDDEN_LAYERS = 2
+
+
+def _hidden_circles(n_samples: int = 600):
+    """A fresh test set the student never saw: the lesson's circles, another seed."""
+    from sklearn.datasets import make_circles  # imported here: only exercise 3 needs scikit-learn
+    return make_circles(n_samples, noise=0.1, factor=0.5, random_state=2024)
+
+
+def _check_relu_circles(model) -> str:
+    if not isinstance(model, mlp.MLP):
+        raise Incorrect(f"pass the trained course_utils.mlp.MLP itself, got {type(model).__name__}: "
+                        f"build it with mlp.MLP([2, ..., ..., 1], hidden_activation='relu').")
+    if model.hidden_activation != "relu":
+        raise Incorrect(f"the exercise asks for ReLU hidden units, but the model uses "
+                        f"{model.hidden_activation!r}: build it with hidden_activation='relu'.")
+    sizes = list(model.layer_sizes)
+    if sizes[0] != 2 or sizes[-1] != 1:
+        raise Incorrect(f"layer sizes {sizes}: the circles have 2 inputs and one output "
+                        f"(the probability of the inner circle), so start with 2 and end with 1.")
+    hidden_layers = len(sizes) - 2
+    if hidden_layers != HIDDEN_LAYERS:
+        raise Incorrect(f"layer sizes {sizes} give {hidden_layers} hidden layer(s); the exercise "
+                        f"asks for exactly {HIDDEN_LAYERS}, e.g. [2, 8, 8, 1].")
+    X, y = _hidden_circles()
+    accuracy = model.accuracy(X, y)
+    if accuracy < MIN_ACCURACY:
+        raise Incorrect(f"accuracy {accuracy:.3f} on hidden test circles is below {MIN_ACCURACY}: "
+                        f"train longer, use more hidden units, or try another learning rate "
+                        f"(too large makes ReLU units die).")
+    return (f"{hidden_layers} ReLU hidden layers {sizes[1:-1]}, accuracy {accuracy:.3f} >= "
+            f"{MIN_ACCURACY} on hidden test circles.")
+
+
+exercise_3 = Exercise(
+    "Lesson 01, exercise 3 (ReLU on the circles)", _check_relu_circles,
+    hint="mlp.MLP([2, 8, 8, 1], hidden_activation='relu', rng=np.random.default_rng(42)), then "
+         ".fit(Xc_train, yc_train, epochs=epochs, batch_size=16, learning_rate=0.3).",
+    solution="""
+    relu_model = mlp.MLP([2, 8, 8, 1], hidden_activation="relu", rng=np.random.default_rng(42))
+    relu_model.fit(Xc_train, yc_train, epochs=epochs, batch_size=16, learning_rate=0.3)
+    """)

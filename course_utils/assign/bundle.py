@@ -1,0 +1,211 @@
+"""Build the bundle of one or more weeks: student and instructor notebooks, index pages, a zip.
+
+Layout of ``--out DIR``::
+
+    DIR/student/index.md, index.html       what students open: links to Colab and downloads
+    DIR/student/week-01/NAME.ipynb         student versions (publish the student folder)
+    DIR/instructor/index.md                keep this folder private: it has the solutions
+    DIR/instructor/week-01/NAME.ipynb      instructor versions, the lessons unchanged
+    DIR/student.zip                        with --zip: the student folder, for an LMS
+
+Everything is prepared in memory and written to a staging folder beside DIR, which becomes
+DIR only when all of it succeeded; on any error nothing is left behind.
+"""
+
+from __future__ import annotations
+
+import datetime
+import html
+import os
+import re
+import shutil
+import tempfile
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+
+from course_utils import repository as course_repository
+from course_utils.assign.notebooks import lesson_title, read_lesson, student_notebook
+from course_utils.assign.syllabus import Syllabus, Week
+
+COLAB_PREFIX = "https://colab.research.google.com/github"
+REPOSITORY_PATTERN = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
+BRANCH_PATTERN = re.compile(r"^[A-Za-z0-9._/-]+$")
+
+
+class BundleError(ValueError):
+    """Options or an output folder that cannot be used."""
+
+
+@dataclass(frozen=True)
+class Publication:
+    """Where the student folder's contents will be on GitHub."""
+
+    repository: str = course_repository.REPOSITORY
+    branch: str = course_repository.BRANCH
+    path_in_repo: str = ""
+
+    def __post_init__(self):
+        if not REPOSITORY_PATTERN.match(self.repository):
+            raise BundleError(f"--repo must be OWNER/NAME as on GitHub, got {self.repository!r}.")
+        if not BRANCH_PATTERN.match(self.branch) or ".." in self.branch:
+            raise BundleError(f"--branch {self.branch!r} is not a branch name.")
+        path = self.path_in_repo.strip("/")
+        if path and (path.startswith(".") or ".." in path.split("/") or not BRANCH_PATTERN.match(path)):
+            raise BundleError(f"--path-in-repo must be a folder inside the repository such as "
+                              f"'assignments', got {self.path_in_repo!r}.")
+
+    def colab_link(self, relative_path: str) -> str:
+        """Open-in-Colab link of a file at ``relative_path`` inside the student folder."""
+        path = "/".join(part for part in (self.path_in_repo.strip("/"), relative_path) if part)
+        return f"{COLAB_PREFIX}/{self.repository}/blob/{self.branch}/{path}"
+
+
+@dataclass
+class LessonEntry:
+    name: str
+    title: str
+    student_path: str  # relative to the student folder, e.g. week-01/01_mlp_review.ipynb
+    colab_link: str
+
+
+@dataclass
+class WeekEntry:
+    week: Week
+    lessons: list[LessonEntry] = field(default_factory=list)
+
+
+def _heading(syllabus: Syllabus, week: Week) -> str:
+    return f"Week {week.number}" + (f": {week.title}" if week.title else "")
+
+
+def _due_text(due: datetime.date | None) -> str:
+    return f"{due:%A %d %B %Y}" if due else ""
+
+
+STUDENT_ADVICE = ("Open a lesson in Colab, then *File > Save a copy in Drive* so that your work is "
+                  "kept, and *Runtime > Change runtime type > T4 GPU*. Each exercise has a cell "
+                  "for your answer and a check cell that says whether it is right; until you "
+                  "answer, it says \"not done yet\".")
+
+
+def index_markdown(syllabus: Syllabus, weeks: list[WeekEntry]) -> str:
+    lines = [f"# {syllabus.course}", "", STUDENT_ADVICE, ""]
+    for entry in weeks:
+        lines += [f"## {_heading(syllabus, entry.week)}", ""]
+        if entry.week.due:
+            lines += [f"Due: {_due_text(entry.week.due)}", ""]
+        if entry.week.notes:
+            lines += [entry.week.notes, ""]
+        lines += ["| Lesson | Open | Download |", "|---|---|---|"]
+        for lesson in entry.lessons:
+            lines.append(f"| {lesson.title} | [![Open In Colab]({course_repository.COLAB_BADGE_IMAGE})]"
+                         f"({lesson.colab_link}) | [{lesson.name}.ipynb]({lesson.student_path}) |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def index_html(syllabus: Syllabus, weeks: list[WeekEntry]) -> str:
+    e = html.escape
+    parts = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
+             f"<title>{e(syllabus.course)}</title></head><body>", f"<h1>{e(syllabus.course)}</h1>",
+             f"<p>{e(STUDENT_ADVICE)}</p>"]
+    for entry in weeks:
+        parts.append(f"<h2>{e(_heading(syllabus, entry.week))}</h2>")
+        if entry.week.due:
+            parts.append(f"<p>Due: {e(_due_text(entry.week.due))}</p>")
+        if entry.week.notes:
+            parts.append(f"<p>{e(entry.week.notes)}</p>")
+        parts.append("<table><tr><th>Lesson</th><th>Open</th><th>Download</th></tr>")
+        for lesson in entry.lessons:
+            parts.append(f'<tr><td>{e(lesson.title)}</td><td><a href="{e(lesson.colab_link)}">'
+                         f'<img src="{e(course_repository.COLAB_BADGE_IMAGE)}" alt="Open In Colab"></a></td>'
+                         f'<td><a href="{e(lesson.student_path)}">{e(lesson.name)}.ipynb</a></td></tr>')
+        parts.append("</table>")
+    parts.append("</body></html>")
+    return "\n".join(parts) + "\n"
+
+
+def instructor_markdown(syllabus: Syllabus, weeks: list[WeekEntry], publication: Publication) -> str:
+    lines = [f"# {syllabus.course}: instructor copies", "",
+             "These notebooks contain the solutions: keep this folder private. Publish the "
+             "`student` folder's contents at "
+             f"`{publication.path_in_repo.strip('/') or '(the repository root)'}` of "
+             f"`{publication.repository}` on branch `{publication.branch}`, where the links in "
+             "`student/index.md` point.", ""]
+    for entry in weeks:
+        lines += [f"## {_heading(syllabus, entry.week)}", ""]
+        lines += [f"- [{lesson.title}]({lesson.student_path})" for lesson in entry.lessons]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _prepare(syllabus: Syllabus, numbers: list[int], notebooks_dir: Path,
+             publication: Publication) -> tuple[list[WeekEntry], dict[str, bytes]]:
+    """Every file of the bundle, in memory: {relative path: content}. Raises before writing."""
+    files: dict[str, bytes] = {}
+    entries = []
+    for number in numbers:
+        week = syllabus.week(number)
+        entry = WeekEntry(week)
+        for name in week.lessons:
+            source_path = notebooks_dir / f"{name}.ipynb"
+            lesson = read_lesson(source_path)
+            relative = f"{week.folder}/{name}.ipynb"
+            link = publication.colab_link(relative)
+            own_badge = course_repository.colab_url(f"notebooks/{name}.ipynb")
+            student = student_notebook(lesson, name, badge_links={own_badge: link})
+            files[f"student/{relative}"] = nbformat.writes(student).encode() + b"\n"
+            files[f"instructor/{relative}"] = source_path.read_bytes()
+            entry.lessons.append(LessonEntry(name, lesson_title(lesson, name), relative, link))
+        entries.append(entry)
+    files["student/index.md"] = index_markdown(syllabus, entries).encode()
+    files["student/index.html"] = index_html(syllabus, entries).encode()
+    files["instructor/index.md"] = instructor_markdown(syllabus, entries, publication).encode()
+    return entries, files
+
+
+def _check_output_folder(out: Path, force: bool) -> None:
+    if out.exists() and not out.is_dir():
+        raise BundleError(f"{out} exists and is not a folder; choose another --out.")
+    if out.exists() and not force:
+        raise BundleError(f"{out} already exists; choose another --out, or pass --force to "
+                          f"replace it.")
+    if not out.parent.exists():
+        raise BundleError(f"the folder {out.parent} does not exist; create it first or choose "
+                          f"another --out.")
+
+
+def build_bundle(syllabus: Syllabus, numbers: list[int], out: Path, notebooks_dir: Path, *,
+                 publication: Publication = Publication(), force: bool = False,
+                 make_zip: bool = False) -> list[str]:
+    """Write the bundle of the given weeks to ``out``; returns the files written (relative)."""
+    out = Path(out).absolute()
+    _check_output_folder(out, force)
+    _, files = _prepare(syllabus, numbers, Path(notebooks_dir), publication)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
+    try:
+        for relative, content in files.items():
+            target = staging / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(content)
+        if make_zip:
+            with zipfile.ZipFile(staging / "student.zip", "w", zipfile.ZIP_DEFLATED) as archive:
+                for relative in sorted(files):
+                    if relative.startswith("student/"):
+                        archive.write(staging / relative, relative)
+            files["student.zip"] = b""
+        os.chmod(staging, 0o755)  # mkdtemp makes it private; the bundle is meant to be shared
+        if out.exists():  # --force: swap the old bundle out only now that the new one is complete
+            old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
+            os.rename(out, old / out.name)
+            os.rename(staging, out)
+            shutil.rmtree(old)
+        else:
+            os.rename(staging, out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return sorted(files)

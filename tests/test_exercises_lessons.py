@@ -1,0 +1,335 @@
+"""Every lesson exercise: its reference passes, plausible wrong answers fail with a useful hint.
+
+Includes the regressions of issues 9 and 13: the lesson's own code does not pass, one hidden
+layer is not two, and counts are not truncated (3136.9, 160.7 and "3136" are rejected).
+"""
+
+import math
+import statistics
+
+import numpy as np
+import pytest
+from numpy.lib.stride_tricks import sliding_window_view
+
+from course_utils import mlp
+from course_utils.exercises import NOT_DONE_PHRASE, ExerciseFailed, NotDoneYet
+from course_utils.exercises import lesson00, lesson01, lesson02, lesson03
+
+
+def passes(exercise, *answers, capsys):
+    exercise.check(*answers)
+    out = capsys.readouterr().out
+    assert out.startswith("Correct"), out
+
+
+def fails(exercise, *answers, match):
+    with pytest.raises(ExerciseFailed, match=match):
+        exercise.check(*answers)
+
+
+def stub(*args, **kwargs):
+    raise NotDoneYet()
+
+
+# (exercise, number of answers, whether the answer is a function the student writes)
+EXERCISES = [
+    (lesson00.exercise_1, 1, True), (lesson00.exercise_2, 1, True), (lesson01.exercise_1, 1, True),
+    (lesson01.exercise_2, 1, True), (lesson01.exercise_3, 1, False), (lesson02.exercise_1, 1, True),
+    (lesson02.exercise_2, 1, True), (lesson02.exercise_3, 2, False), (lesson03.exercise_1, 2, True),
+    (lesson03.exercise_2, 1, True), (lesson03.exercise_3, 2, False)]
+
+
+@pytest.mark.parametrize("exercise, arity, is_function", EXERCISES, ids=lambda e: getattr(e, "title", ""))
+def test_every_exercise_reports_not_done_yet_for_stubs_and_placeholders(exercise, arity, is_function, capsys):
+    exercise.check(*([...] * arity))
+    if is_function:  # a stub function raises NotDoneYet when the check calls it
+        exercise.check(*([stub] * arity))
+    out = capsys.readouterr().out
+    assert out.count(NOT_DONE_PHRASE) == 1 + is_function, out
+    exercise.hint()
+    exercise.solution()
+    assert capsys.readouterr().out.count("):") >= 2
+
+
+# --------------------------------------------------------------------------- lesson 00
+def median_seconds(operation, repeats=5, clock=None):
+    operation()
+    times = []
+    for _ in range(repeats):
+        started = clock()
+        operation()
+        times.append(clock() - started)
+    return float(np.median(times))
+
+
+def test_lesson00_timer(capsys):
+    passes(lesson00.exercise_1, median_seconds, capsys=capsys)
+
+    def mean_seconds(operation, repeats=5, clock=None):
+        operation()
+        started = clock()
+        for _ in range(repeats):
+            operation()
+        return (clock() - started) / repeats  # what the lesson's section 5 does
+
+    def no_warm_up(operation, repeats=5, clock=None):
+        times = []
+        for _ in range(repeats):
+            started = clock()
+            operation()
+            times.append(clock() - started)
+        return statistics.median(times)
+
+    def milliseconds(operation, repeats=5, clock=None):
+        return median_seconds(operation, repeats, clock) * 1000
+
+    def warm_up_timed(operation, repeats=5, clock=None):
+        times = []
+        for _ in range(repeats + 1):
+            started = clock()
+            operation()
+            times.append(clock() - started)
+        return statistics.median(times)
+
+    fails(lesson00.exercise_1, mean_seconds, match="that is the mean")
+    fails(lesson00.exercise_1, no_warm_up, match="warm up")
+    fails(lesson00.exercise_1, milliseconds, match="milliseconds")
+    fails(lesson00.exercise_1, warm_up_timed, match="warm-up run is in your median")
+
+
+def test_lesson00_largest_matrix(capsys):
+    def largest(free_bytes, dtype="float32", matrices=3):
+        return int(math.sqrt(free_bytes / (matrices * np.dtype(dtype).itemsize)))
+
+    passes(lesson00.exercise_2, largest, capsys=capsys)
+    fails(lesson00.exercise_2, lambda b, dtype="float32", matrices=3: math.isqrt(b // (8 * matrices)),
+          match="not 8")
+    fails(lesson00.exercise_2, lambda b, dtype="float32", matrices=3: math.isqrt(b // np.dtype(dtype).itemsize),
+          match="must fit at once")
+    fails(lesson00.exercise_2,
+          lambda b, dtype="float32", matrices=3: math.ceil(math.sqrt(b / (matrices * np.dtype(dtype).itemsize))),
+          match="round down")
+    fails(lesson00.exercise_2, lambda b, dtype="float32", matrices=3: math.sqrt(b / (matrices * 4)),
+          match="whole number")
+    fails(lesson00.exercise_2, lambda b: 0, match="raised TypeError")
+
+
+# --------------------------------------------------------------------------- lesson 01
+def sigmoid(z):
+    return 1 / (1 + np.exp(-z))
+
+
+def neuron_gradient(w, b, X, y):
+    s = sigmoid(X @ w + b)
+    d_z = -2 * (y - s) * s * (1 - s)
+    return X.T @ d_z, d_z.sum()
+
+
+def test_lesson01_neuron_gradient(capsys):
+    passes(lesson01.exercise_1, neuron_gradient, capsys=capsys)
+    fails(lesson01.exercise_1, lambda w, b, X, y: tuple(g / len(X) for g in neuron_gradient(w, b, X, y)),
+          match="sum over examples, not a mean")
+    fails(lesson01.exercise_1, lambda w, b, X, y: (X.T @ (-2 * (y - sigmoid(X @ w + b))),
+                                                  (-2 * (y - sigmoid(X @ w + b))).sum()),
+          match=r"s \(1 - s\) is missing")
+    fails(lesson01.exercise_1, lambda w, b, X, y: neuron_gradient(w, b, X, y)[0], match="2 values")
+    fails(lesson01.exercise_1, neuron_gradient(np.zeros(2), 0.0, np.zeros((1, 2)), np.zeros(1)),
+          match="without calling it")
+
+
+def test_lesson01_count_parameters(capsys):
+    def count(sizes):
+        weights = sum(a * b for a, b in zip(sizes, sizes[1:]))
+        return weights, sum(sizes[1:])
+
+    passes(lesson01.exercise_2, count, capsys=capsys)
+    fails(lesson01.exercise_2, lambda sizes: (count(sizes)[0], sum(sizes)), match="input layer has no")
+    fails(lesson01.exercise_2, lambda sizes: sum(count(sizes)), match="pair")
+    fails(lesson01.exercise_2, lambda sizes: (mlp.MLP(sizes).count_params(), 0), match="weights")
+    fails(lesson01.exercise_2, lambda sizes: (float(count(sizes)[0]), count(sizes)[1]), match="whole number")
+
+
+def circles_train():
+    from sklearn.datasets import make_circles
+    return make_circles(400, noise=0.1, factor=0.5, random_state=42)
+
+
+def test_lesson01_relu_circles(capsys):
+    X, y = circles_train()
+    model = mlp.MLP([2, 8, 8, 1], hidden_activation="relu", rng=np.random.default_rng(42))
+    model.fit(X, y, epochs=100, batch_size=16, learning_rate=0.3)
+    passes(lesson01.exercise_3, model, capsys=capsys)
+
+    one_hidden_layer = mlp.MLP([2, 16, 1], hidden_activation="relu", rng=np.random.default_rng(42))
+    one_hidden_layer.fit(X, y, epochs=100, batch_size=16, learning_rate=0.3)
+    assert one_hidden_layer.accuracy(X, y) >= 0.9  # it works, but it is not what was asked
+    fails(lesson01.exercise_3, one_hidden_layer, match="give 1 hidden layer")
+    fails(lesson01.exercise_3, mlp.MLP([2, 8, 8, 1], hidden_activation="tanh"), match="ReLU")
+    fails(lesson01.exercise_3, mlp.MLP([2, 8, 8, 1], hidden_activation="relu"), match="below 0.9")
+    from sklearn.neural_network import MLPClassifier
+    fails(lesson01.exercise_3, MLPClassifier(activation="tanh"), match="course_utils.mlp.MLP")
+
+
+# --------------------------------------------------------------------------- lesson 02
+def conv2d(image, kernel, stride=1, padding="valid"):
+    rows_step, cols_step = (stride, stride) if np.isscalar(stride) else stride
+    if padding == "valid":
+        pads = [(0, 0), (0, 0)]
+    elif padding == "same":
+        pads = []
+        for size, kernel_size, step in zip(image.shape, kernel.shape, (rows_step, cols_step)):
+            total = max((-(-size // step) - 1) * step + kernel_size - size, 0)
+            pads.append((total // 2, total - total // 2))
+    else:
+        pads = [(padding, padding), (padding, padding)]
+    windows = sliding_window_view(np.pad(image, pads), kernel.shape)[::rows_step, ::cols_step]
+    return np.einsum("ijmn,mn->ij", windows, kernel)
+
+
+def lesson_conv2d_single(image, kernel, stride=1, padding=0):
+    """Lesson 02's own function, copied: integer stride and padding only."""
+    image = np.pad(image, padding)
+    kh, kw = kernel.shape
+    out_h = (image.shape[0] - kh) // stride + 1
+    out_w = (image.shape[1] - kw) // stride + 1
+    out = np.zeros((out_h, out_w))
+    for i in range(out_h):
+        for j in range(out_w):
+            out[i, j] = np.sum(image[i * stride:i * stride + kh, j * stride:j * stride + kw] * kernel)
+    return out
+
+
+def test_lesson02_conv2d(capsys):
+    passes(lesson02.exercise_1, conv2d, capsys=capsys)
+    fails(lesson02.exercise_1, lesson_conv2d_single, match="raised")
+    fails(lesson02.exercise_1, lambda image, kernel, stride=1, padding="valid":
+          conv2d(image, kernel[::-1, ::-1], stride, padding), match="flipped kernel")
+
+    def extra_first(image, kernel, stride=1, padding="valid"):
+        if padding != "same":
+            return conv2d(image, kernel, stride, padding)
+        rows_step, cols_step = (stride, stride) if np.isscalar(stride) else stride
+        pads = []
+        for size, kernel_size, step in zip(image.shape, kernel.shape, (rows_step, cols_step)):
+            total = max((-(-size // step) - 1) * step + kernel_size - size, 0)
+            pads.append((total - total // 2, total // 2))
+        windows = sliding_window_view(np.pad(image, pads), kernel.shape)[::rows_step, ::cols_step]
+        return np.einsum("ijmn,mn->ij", windows, kernel)
+
+    def same_ignores_stride(image, kernel, stride=1, padding="valid"):
+        if padding == "same":
+            (kh, kw) = kernel.shape
+            padded = np.pad(image, [((kh - 1) // 2, kh // 2), ((kw - 1) // 2, kw // 2)])
+            return conv2d(padded, kernel, stride, 0)
+        return conv2d(image, kernel, stride, padding)
+
+    fails(lesson02.exercise_1, extra_first, match="bottom/right")
+    fails(lesson02.exercise_1, same_ignores_stride, match="ceil")
+    fails(lesson02.exercise_1, lambda image, kernel, stride=1, padding="valid":
+          conv2d(image, kernel, stride if np.isscalar(stride) else stride[0], padding), match="row step for both")
+    fails(lesson02.exercise_1, lambda image, kernel, stride=1, padding="valid":
+          conv2d(image, kernel, 1, padding), match="should have shape")
+
+
+def test_lesson02_receptive_field(capsys):
+    def receptive_field(layers):
+        size, jump = 1, 1
+        for kernel, stride, dilation in layers:
+            size += dilation * (kernel - 1) * jump
+            jump *= stride
+        return size
+
+    def no_stride(layers):
+        return 1 + sum(d * (k - 1) for k, _, d in layers)
+
+    def no_dilation(layers):
+        return receptive_field([(k, s, 1) for k, s, _ in layers])
+
+    passes(lesson02.exercise_2, receptive_field, capsys=capsys)
+    from course_utils import receptive_field as taught  # the lesson's own helper: no dilation
+    fails(lesson02.exercise_2, taught.receptive_field, match="raised ValueError")
+    fails(lesson02.exercise_2, lambda layers: taught.receptive_field([(k, s) for k, s, _ in layers]),
+          match="dilation is ignored")
+    fails(lesson02.exercise_2, no_stride, match="strides are ignored")
+    fails(lesson02.exercise_2, no_dilation, match="dilation is ignored")
+    fails(lesson02.exercise_2, lambda layers: sum(k for k, _, _ in layers), match="do not add kernel sizes")
+    fails(lesson02.exercise_2, lambda layers: float(receptive_field(layers)), match="whole number")
+
+
+def test_lesson02_counts_are_hashed_and_not_truncated(capsys):
+    passes(lesson02.exercise_3, 160, 2_461_760, capsys=capsys)
+    passes(lesson02.exercise_3, np.int64(160), np.int64(2_461_760), capsys=capsys)
+    for conv, message in [(160.7, "whole number"), (160.0, "floor division"), ("160", "drop the quotes"),
+                          (144, "weights only"), (161, "not right")]:
+        fails(lesson02.exercise_3, conv, 2_461_760, match=message)
+    for dense, message in [(2_461_760.9, "whole number"), ("2461760", "drop the quotes"),
+                           (784 * 3136, "weights only"), (784 * 2704 + 2704, "'valid' padding"),
+                           (784 * 12544 + 12544, "stride is missing")]:
+        fails(lesson02.exercise_3, 160, dense, match=message)
+    source = open(lesson02.__file__).read()
+    assert "2461760" not in source and "2_461_760" not in source and "2,461,760" not in source
+
+
+# --------------------------------------------------------------------------- lesson 03
+def silu(x):
+    return x / (1 + np.exp(-x))
+
+
+def silu_derivative(x):
+    s = 1 / (1 + np.exp(-x))
+    return s * (1 + x * (1 - s))
+
+
+def test_lesson03_silu(capsys):
+    passes(lesson03.exercise_1, silu, silu_derivative, capsys=capsys)
+    s = lesson03.sigmoid
+    fails(lesson03.exercise_1, silu, lambda x: s(x), match="only the first term")
+    fails(lesson03.exercise_1, silu, lambda x: s(x) * (1 - s(x)), match="sigmoid's derivative")
+    fails(lesson03.exercise_1, silu, lambda x: s(x) + x * s(x), match=r"not s\(x\)")
+    fails(lesson03.exercise_1, lambda x: np.maximum(x, 0), silu_derivative, match="that is ReLU")
+
+
+def max_pool_backward(grad_output, x, size=2, stride=2):
+    windows = sliding_window_view(x, (size, size), axis=(1, 2))[:, ::stride, ::stride]
+    batch, out_h, out_w, channels = windows.shape[:4]
+    flat = windows.reshape(batch, out_h, out_w, channels, size * size).argmax(-1)
+    grad_x = np.zeros_like(x)
+    n, i, j, c = np.indices(flat.shape)
+    rows, cols = np.divmod(flat, size)
+    np.add.at(grad_x, (n, i * stride + rows, j * stride + cols, c), grad_output)
+    return grad_x
+
+
+def test_lesson03_max_pool_backward(capsys):
+    passes(lesson03.exercise_2, max_pool_backward, capsys=capsys)
+    fails(lesson03.exercise_2, lesson03._average_backward, match="average")
+
+    def overwrite(grad_output, x, size=2, stride=2):
+        windows = sliding_window_view(x, (size, size), axis=(1, 2))[:, ::stride, ::stride]
+        flat = windows.reshape(*windows.shape[:4], size * size).argmax(-1)
+        grad_x = np.zeros_like(x)
+        n, i, j, c = np.indices(flat.shape)
+        rows, cols = np.divmod(flat, size)
+        grad_x[n, i * stride + rows, j * stride + cols, c] = grad_output  # overlapping windows collide
+        return grad_x
+
+    def transposed(grad_output, x, size=2, stride=2):
+        return max_pool_backward(grad_output.transpose(0, 2, 1, 3), x.transpose(0, 2, 1, 3),
+                                 size, stride).transpose(0, 2, 1, 3)
+
+    fails(lesson03.exercise_2, overwrite, match=r"add their gradients \(\+=\)")
+    fails(lesson03.exercise_2, lambda g, x, size=2, stride=2: np.zeros_like(x), match="wrong values")
+    passes(lesson03.exercise_2, transposed, capsys=capsys)  # a right answer written another way
+
+
+def test_lesson03_shapes_are_hashed_and_not_truncated(capsys):
+    passes(lesson03.exercise_3, (7, 7, 64), 3136, capsys=capsys)
+    passes(lesson03.exercise_3, [7, 7, 64], np.int32(3136), capsys=capsys)
+    for length, message in [(3136.9, "whole number"), (3136.0, "floor division"), ("3136", "drop the quotes"),
+                            (2304, "keeps 32x32"), (4096, "removes 2"), (49, "channels")]:
+        fails(lesson03.exercise_3, (7, 7, 64), length, match=message)
+    for shape, message in [((None, 7, 7, 64), "batch dimension"), ((6, 6, 64), "keeps 32x32"),
+                           ((7, 7, 32), "filters"), ((7.0, 7, 64), "whole number"), (3136, "a shape")]:
+        fails(lesson03.exercise_3, shape, 3136, match=message)
+    source = open(lesson03.__file__).read()
+    assert "3136" not in source and "7, 7, 64" not in source
