@@ -4,14 +4,10 @@ Random shapes throughout; the Keras comparisons run on whichever backend is conf
 (gradients are compared with TensorFlow's GradientTape or jax.grad).
 """
 
-import io
-from contextlib import redirect_stdout
-
 import numpy as np
 import pytest
 
 from course_utils import mlp
-from course_utils.exercises import lesson01
 from course_utils.gradient_check import numerical_gradient, relative_error
 
 keras = pytest.importorskip("keras")
@@ -170,45 +166,3 @@ def test_bad_arguments_raise_clear_errors(call, message):
     with pytest.raises(ValueError, match=message):
         call()
 
-
-# --- the exercise checks -----------------------------------------------------------
-
-def _sigmoid(z):
-    return 1 / (1 + np.exp(-z))
-
-
-def _right_neuron_gradient(w, b, X, y):
-    s = _sigmoid(X @ w + b)
-    d_z = -2 * (y - s) * s * (1 - s)
-    return X.T @ d_z, d_z.sum()
-
-
-def test_exercise_checks_accept_right_answers():
-    with redirect_stdout(io.StringIO()):
-        lesson01.check_exercise_1(_right_neuron_gradient)
-        lesson01.check_exercise_2(784 * 128 + 128 + 128 * 64 + 64 + 64 * 10 + 10)
-        X = np.array([[0.0, 0.0], [1.0, 1.0]])
-        model = mlp.MLP([2, 2, 1], hidden_activation="relu")
-        model.set_weights([np.eye(2), np.zeros(2), np.ones((2, 1)), np.array([-1.0])])
-        lesson01.check_exercise_3(model, X, np.array([0, 1]))
-
-
-def test_exercise_checks_reject_wrong_answers():
-    def mean_instead_of_sum(w, b, X, y):
-        grad_w, grad_b = _right_neuron_gradient(w, b, X, y)
-        return grad_w / len(X), grad_b / len(X)
-
-    with pytest.raises(AssertionError, match="chain rule"):
-        lesson01.check_exercise_1(mean_instead_of_sum)
-    with pytest.raises(ValueError, match="without calling it"):
-        lesson01.check_exercise_1(_right_neuron_gradient(np.zeros(2), 0.0, np.zeros((1, 2)), np.zeros(1)))
-    with pytest.raises(AssertionError, match="weights only"):
-        lesson01.check_exercise_2(784 * 128 + 128 * 64 + 64 * 10)
-    with pytest.raises(ValueError, match="integer"):
-        lesson01.check_exercise_2("109386")
-    untrained = mlp.MLP([2, 2, 1], hidden_activation="relu")
-    untrained.set_weights([np.eye(2), np.zeros(2), np.ones((2, 1)), np.array([-1.0])])
-    with pytest.raises(AssertionError, match="below 0.9"):
-        lesson01.check_exercise_3(untrained, np.array([[0.0, 0.0], [1.0, 1.0]]), np.array([1, 0]))
-    with pytest.raises(AssertionError, match="ReLU"):
-        lesson01.check_exercise_3(mlp.MLP([2, 2, 1]), np.zeros((2, 2)), np.zeros(2))
