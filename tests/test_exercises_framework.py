@@ -147,3 +147,23 @@ def test_digest_command(capsys):
     assert capsys.readouterr().out.strip() == digest_of("salt", 3136)
     with pytest.raises(SystemExit, match="whole number"):
         digest_main(["digest", "salt", "3.5"])
+
+
+def test_the_exercise_checks_are_installed_with_the_course_package():
+    """Colab installs the course with pip; a subpackage that pyproject.toml does not name is left out."""
+    import tomllib
+    from pathlib import Path
+
+    import setuptools
+
+    root = Path(__file__).resolve().parent.parent
+    packages = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"].get("packages")
+    if isinstance(packages, list):
+        installed = set(packages)
+    else:
+        find = (packages or {}).get("find", {})
+        installed = set(setuptools.find_packages(where=str(root), include=find.get("include", ["*"]),
+                                                 exclude=find.get("exclude", ())))
+    missing = {"course_utils.exercises", "course_utils.assign"} - installed
+    assert not missing, (f"pyproject.toml does not install {sorted(missing)}: in Colab the checks "
+                         f"would fail with ModuleNotFoundError; list them in [tool.setuptools] packages")

@@ -287,6 +287,8 @@ def test_lesson03_silu(capsys):
     fails(lesson03.exercise_1, silu, lambda x: s(x) * (1 - s(x)), match="sigmoid's derivative")
     fails(lesson03.exercise_1, silu, lambda x: s(x) + x * s(x), match=r"not s\(x\)")
     fails(lesson03.exercise_1, lambda x: np.maximum(x, 0), silu_derivative, match="that is ReLU")
+    from course_utils import activations  # the lesson's own activations are not SiLU
+    fails(lesson03.exercise_1, activations.gelu, activations.gelu_derivative, match="wrong values")
 
 
 def max_pool_backward(grad_output, x, size=2, stride=2):
@@ -320,6 +322,8 @@ def test_lesson03_max_pool_backward(capsys):
     fails(lesson03.exercise_2, overwrite, match=r"add their gradients \(\+=\)")
     fails(lesson03.exercise_2, lambda g, x, size=2, stride=2: np.zeros_like(x), match="wrong values")
     passes(lesson03.exercise_2, transposed, capsys=capsys)  # a right answer written another way
+    from course_utils.pooling import max_pool2d  # the lesson's forward pass is not the backward one
+    fails(lesson03.exercise_2, lambda g, x, size=2, stride=2: max_pool2d(x, size, stride), match="shape")
 
 
 def test_lesson03_shapes_are_hashed_and_not_truncated(capsys):
