@@ -144,7 +144,7 @@ def build(tmp_path, *arguments):
 
 
 def test_week_1_bundle(tmp_path, capsys):
-    out = tmp_path / "week1"
+    out = tmp_path / "build" / "week1"  # a missing parent folder is created
     assert build(tmp_path, "--week", "1", "--out", str(out), "--zip", "--repo", "teacher/cnn-2026",
                  "--branch", "assignments", "--path-in-repo", "autumn") == 0
     syllabus = load_syllabus(REPOSITORY_ROOT / "syllabus.yml", LESSONS)
@@ -232,7 +232,7 @@ def test_existing_output_is_refused_unless_forced(tmp_path, capsys):
 def test_bad_input_is_explained_and_writes_nothing(tmp_path, capsys, syllabus_text, arguments, message):
     syllabus = tmp_path / "syllabus.yml"
     syllabus.write_text(syllabus_text)
-    out = tmp_path / "out"
+    out = tmp_path / "build" / "out"
     assert main([*arguments, "--out", str(out), "--syllabus", str(syllabus), "--zip"]) == 2
     error = capsys.readouterr().err
     assert message in error and "Nothing was written" in error
@@ -289,3 +289,15 @@ def test_missing_notebooks_folder_is_explained(tmp_path, capsys):
     assert main(["--week", "1", "--out", str(tmp_path / "o"), "--notebooks", str(tmp_path / "none")]) == 2
     assert "no lessons folder" in capsys.readouterr().err
     shutil.rmtree(tmp_path / "o", ignore_errors=True)
+
+
+def test_a_failure_while_writing_leaves_nothing_behind(tmp_path, capsys, monkeypatch):
+    import course_utils.assign.bundle as bundle
+
+    def disk_full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(bundle.zipfile, "ZipFile", disk_full)
+    assert build(tmp_path, "--week", "1", "--out", str(tmp_path / "build" / "week1"), "--zip") == 2
+    assert "No space left" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == [], "no staging folder and no created parent left behind"

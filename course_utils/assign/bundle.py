@@ -173,9 +173,6 @@ def _check_output_folder(out: Path, force: bool) -> None:
     if out.exists() and not force:
         raise BundleError(f"{out} already exists; choose another --out, or pass --force to "
                           f"replace it.")
-    if not out.parent.exists():
-        raise BundleError(f"the folder {out.parent} does not exist; create it first or choose "
-                          f"another --out.")
 
 
 def build_bundle(syllabus: Syllabus, numbers: list[int], out: Path, notebooks_dir: Path, *,
@@ -185,6 +182,11 @@ def build_bundle(syllabus: Syllabus, numbers: list[int], out: Path, notebooks_di
     out = Path(out).absolute()
     _check_output_folder(out, force)
     _, files = _prepare(syllabus, numbers, Path(notebooks_dir), publication)
+    created = out.parent  # the outermost missing parent folder, removed again on failure
+    while not created.parent.exists():
+        created = created.parent
+    created = None if created.exists() else created
+    out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
     try:
         for relative, content in files.items():
@@ -207,5 +209,7 @@ def build_bundle(syllabus: Syllabus, numbers: list[int], out: Path, notebooks_di
             os.rename(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
+        if created is not None:
+            shutil.rmtree(created, ignore_errors=True)
         raise
     return sorted(files)
