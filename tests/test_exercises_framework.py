@@ -72,6 +72,8 @@ def test_hint_and_solution(capsys):
 def test_check_without_an_answer_says_what_to_pass():
     with pytest.raises(ExerciseFailed, match="pass your answer"):
         SQUARE.check()
+    with pytest.raises(ExerciseFailed, match=r"takes 1 answer\(s\), \(square\); got 2"):
+        SQUARE.check(reference_square, reference_square)
 
 
 COUNT = HashedAnswer("test.count", digest_of("test.count", 3136), what="the length",

@@ -78,6 +78,13 @@ class Exercise:
         if not answers:
             raise ExerciseFailed(f"{self.title}: pass your answer to check(), e.g. "
                                  f"check(my_function) or check(my_number).")
+        expected = inspect.signature(self._checker)
+        try:
+            expected.bind(*answers)
+        except TypeError:
+            names = ", ".join(expected.parameters)
+            raise ExerciseFailed(f"{self.title}: check() takes {len(expected.parameters)} answer(s), "
+                                 f"({names}); got {len(answers)}.") from None
         if any(is_placeholder(answer) for answer in answers):
             print(self._not_done_message("an answer is still `...`: replace it with yours"))
             return
