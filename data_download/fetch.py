@@ -179,7 +179,8 @@ def _describe_error(error: Exception) -> str:
     if isinstance(error, FileNotFoundError):
         return "file not found"
     if isinstance(error, OSError) and error.strerror:
-        return f"{type(error).__name__}: {error.strerror}" + (f" ({error.filename})" if error.filename else "")
+        where = f" ({error.filename})" if error.filename else ""
+        return f"{type(error).__name__}: {error.strerror}{where}"
     return f"{type(error).__name__}: {str(error)[:300]}"
 
 
