@@ -12,7 +12,9 @@ Three limits (see settings.py for the defaults and variables):
 A failure that may pass (a timeout, a cut connection, HTTP 5xx, 408 or 429) is
 retried ``CNN_COURSE_DATA_RETRIES`` times after a short pause; one that will not
 (HTTP 404, a refused connection, an unknown host name) is not.  Every failure
-raises DownloadFailed, whose message is one line for the "Tried, in order" list.
+raises DownloadFailed, whose message is one line for the "Tried, in order" list,
+and which says whether the whole server is down (fetch.py then skips it for the
+other files of the dataset).
 """
 
 from __future__ import annotations
@@ -27,11 +29,17 @@ _RETRIED_STATUS = {408, 429}
 
 
 class DownloadFailed(Exception):
-    """One URL did not deliver the file; ``str()`` says what happened, in words."""
+    """One URL did not deliver the file; ``str()`` says what happened, in words.
 
-    def __init__(self, reason: str, may_pass: bool = False):
+    ``may_pass``: worth another attempt.  ``host_down``: the server did not answer
+    at all (refused, unreachable, unknown, or silent), so its other files need not
+    be tried in the same fetch.
+    """
+
+    def __init__(self, reason: str, may_pass: bool = False, host_down: bool = False):
         super().__init__(reason)
-        self.may_pass = may_pass  # worth another attempt
+        self.may_pass = may_pass
+        self.host_down = host_down
 
 
 def download(url: str, destination: Path, *, size: int | None = None, progress: bool = True,
@@ -50,7 +58,8 @@ def download(url: str, destination: Path, *, size: int | None = None, progress: 
                         or time.monotonic() + pause >= deadline)
             if last_try:
                 if attempt > 1:
-                    raise DownloadFailed(f"{failure} ({attempt} attempts)") from None
+                    raise DownloadFailed(f"{failure} ({attempt} attempts)",
+                                         host_down=failure.host_down) from None
                 raise
         time.sleep(pause)
 
@@ -71,9 +80,9 @@ def _attempt(url: str, destination: Path, deadline: float, limit: float, progres
                                 timeout=(min(connect, remaining), min(stall, remaining)))
     except requests.exceptions.ConnectTimeout:
         raise DownloadFailed(f"no connection within {min(connect, remaining):g} s (the server is "
-                             "down or unreachable)", may_pass=True) from None
-    except requests.exceptions.ReadTimeout:
-        raise _stalled(stall) from None
+                             "down or unreachable)", may_pass=True, host_down=True) from None
+    except requests.exceptions.ReadTimeout:  # connected, but no answer at all
+        raise _stalled(stall, host_down=True) from None
     except requests.exceptions.ConnectionError as error:
         raise _connection_failed(error) from None
     except requests.exceptions.RequestException as error:  # a malformed URL, too many redirects...
@@ -138,10 +147,12 @@ def _so_far(received: int, total: int | None) -> str:
     return f"{amount(received)} of {amount(total)}" if total else amount(received)
 
 
-def _stalled(stall: float, received: int = 0, total: int | None = None) -> DownloadFailed:
+def _stalled(stall: float, received: int = 0, total: int | None = None,
+             host_down: bool = False) -> DownloadFailed:
     after = f" after {_so_far(received, total)}" if received else ""
     return DownloadFailed(f"timed out: no data for {stall:g} s{after} (the server stalled; "
-                          f"{settings.TIMEOUT_VARIABLE} sets this limit)", may_pass=True)
+                          f"{settings.TIMEOUT_VARIABLE} sets this limit)", may_pass=True,
+                          host_down=host_down)
 
 
 def _cut(received: int, total: int | None) -> DownloadFailed:
@@ -157,10 +168,12 @@ def _too_slow(received: int, total: int | None, limit: float) -> DownloadFailed:
 def _connection_failed(error) -> DownloadFailed:
     text = str(error)
     if "Connection refused" in text:
-        return DownloadFailed("connection refused (nothing answers there: the server or mirror is down)")
+        return DownloadFailed("connection refused (nothing answers there: the server or mirror is down)",
+                              host_down=True)
     if "NameResolutionError" in text or "Name or service not known" in text \
             or "nodename nor servname" in text or "getaddrinfo failed" in text:
-        return DownloadFailed("host name not found (no internet connection, or DNS blocked)")
+        return DownloadFailed("host name not found (no internet connection, or DNS blocked)",
+                              host_down=True)
     if "Read timed out" in text:
-        return _stalled(settings.timeout_seconds())
+        return _stalled(settings.timeout_seconds(), host_down=True)
     return DownloadFailed(f"connection failed ({type(error).__name__}: {text[:200]})", may_pass=True)

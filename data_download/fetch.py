@@ -23,6 +23,7 @@ import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from . import settings, verify
 from .download import DownloadFailed, download
@@ -76,8 +77,9 @@ def fetch(name: str, progress: bool = True) -> Path:
     if not missing:
         return folder  # nothing written: a read-only cache works
     folder = _writable_dataset_dir(dataset)
+    servers_down: dict[str, str] = {}  # shared by the files: a dead mirror costs its timeout once
     for spec in missing:
-        fetch_file(dataset, spec, folder, progress=progress)
+        fetch_file(dataset, spec, folder, progress=progress, servers_down=servers_down)
     return folder
 
 
@@ -111,7 +113,14 @@ def _verified_in_cache(target: Path, spec: FileSpec) -> bool:
     return True
 
 
-def fetch_file(dataset: DatasetSpec, spec: FileSpec, folder: Path, progress: bool = True) -> Path:
+def fetch_file(dataset: DatasetSpec, spec: FileSpec, folder: Path, progress: bool = True,
+               servers_down: dict[str, str] | None = None) -> Path:
+    """Get one verified file into ``folder`` (under its lock).
+
+    ``servers_down`` maps a server (``scheme://host:port``) that did not answer at
+    all to why; its URLs are skipped, and servers found down here are added.
+    """
+    servers_down = {} if servers_down is None else servers_down
     target = folder / spec.name
     with file_lock(target):
         cache_state = "not there"
@@ -128,14 +137,27 @@ def fetch_file(dataset: DatasetSpec, spec: FileSpec, folder: Path, progress: boo
                 cache_state = f"corrupt ({error.reason}), removed"
         tried = [f"cache {target}: {cache_state}"]
         for source in sources_for(dataset, spec):
-            outcome = _try_source(source, spec, target, progress)
+            server = _server(source)
+            if server in servers_down:
+                tried.append(f"{source.describe()}: skipped, the server did not answer for an "
+                             f"earlier file ({servers_down[server]})")
+                continue
+            outcome = _try_source(source, spec, target, progress, servers_down)
             if outcome is None:
                 return target
             tried.append(f"{source.describe()}: {outcome}")
         raise DatasetError(_failure_message(dataset, spec, target, tried))
 
 
-def _try_source(source: Source, spec: FileSpec, target: Path, progress: bool) -> str | None:
+def _server(source: Source) -> str | None:
+    if source.kind == "mirror folder":
+        return None
+    parts = urlsplit(source.location)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def _try_source(source: Source, spec: FileSpec, target: Path, progress: bool,
+                servers_down: dict[str, str]) -> str | None:
     """Fetch from one source into place; None on success, else why it failed."""
     staging = create_private_folder(target.parent, STAGING_PREFIX)
     try:
@@ -152,6 +174,8 @@ def _try_source(source: Source, spec: FileSpec, target: Path, progress: bool) ->
     except VerificationError as error:
         return f"downloaded but failed verification: {error}"
     except DownloadFailed as failure:
+        if failure.host_down:
+            servers_down[_server(source)] = str(failure)
         return str(failure)
     except Exception as error:  # OS errors (disk full, a mirror folder that cannot be read)
         return _describe_error(error)

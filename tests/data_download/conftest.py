@@ -136,6 +136,14 @@ def server():
 
 
 @pytest.fixture
+def other_server():
+    """A second loopback server: another host:port, e.g. a mirror in front of ``server``."""
+    running = Server()
+    yield running
+    running.close()
+
+
+@pytest.fixture
 def cache(tmp_path, monkeypatch):
     folder = tmp_path / "cache"
     monkeypatch.setenv("CNN_COURSE_DATA_DIR", str(folder))
@@ -436,3 +444,13 @@ def read_only(monkeypatch):
     monkeypatch.undo()  # the real os functions again, before restoring permissions
     for folder in made:
         folder.restore_permissions()
+
+
+@pytest.fixture
+def stalled_url():
+    """A loopback URL whose server accepts connections and then never answers."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(64)  # the kernel completes the handshakes; nobody ever reads
+    yield f"http://127.0.0.1:{listener.getsockname()[1]}"
+    listener.close()

@@ -275,17 +275,23 @@ def test_default_settings_give_up_on_a_dead_or_stalled_source_in_seconds(monkeyp
     assert settings.deadline_seconds(800_000_000) >= 800_000_000 / 250_000
 
 
-def test_stalled_source_costs_one_timeout_per_attempt(cache, tiny, server, monkeypatch, assert_clean):
+def test_stalled_source_costs_one_timeout_per_attempt(cache, tiny, server, other_server, monkeypatch,
+                                                      assert_clean):
+    # A mirror that accepts connections and never answers, in front of the public URLs.
     monkeypatch.setenv("CNN_COURSE_DATA_TIMEOUT", "0.3")
     monkeypatch.setenv("CNN_COURSE_DATA_RETRIES", "1")
-    server.state.slow_seconds = 2.0
-    spec, _ = tiny.mnist(urls_for=lambda path, url: (server.url + "/stalled" + path, url))
-    server.add("/stalled" + MNIST_FIRST, server.state.files[MNIST_FIRST])
-    server.behave("/stalled" + MNIST_FIRST, "slow")
+    other_server.state.slow_seconds = 2.0
+
+    def stalled_first(path, url):
+        other_server.behave(path, "slow")
+        return other_server.add(path, server.state.files[path]), url
+
+    spec, _ = tiny.mnist(urls_for=stalled_first)
     started = time.monotonic()
     fetch("mnist", progress=False)
     elapsed = time.monotonic() - started
-    assert server.count("/stalled" + MNIST_FIRST) == 2  # one retry
+    # One retry for the first file; the dataset's other files skip the silent server.
+    assert len(other_server.state.requests) == 2
     assert elapsed < 0.3 * 2 + 0.3 + 2.0, f"{elapsed:.1f} s"  # the old code took 4.7 s
     assert_clean(cache, [f.name for f in spec.files])
 
@@ -373,3 +379,30 @@ def test_making_the_cache_read_only_keeps_it_quick(cache, tiny, monkeypatch):
     monkeypatch.setattr(verify, "_check_content", lambda *a: full_checks.append(a) or real_check(*a))
     load("mnist", progress=False)
     assert full_checks == []
+
+
+def test_a_source_that_is_down_costs_its_timeout_once_per_fetch(cache, tiny, stalled_url, monkeypatch,
+                                                               assert_clean):
+    # A stalled mirror in front of working public URLs: the mirror's timeout is paid for the
+    # first file only; the other files of the dataset skip it.
+    monkeypatch.setenv("CNN_COURSE_DATA_MIRROR", stalled_url)
+    monkeypatch.setenv("CNN_COURSE_DATA_TIMEOUT", "0.5")
+    spec, _ = tiny.mnist()
+    started = time.monotonic()
+    fetch("mnist", progress=False)
+    elapsed = time.monotonic() - started
+    assert elapsed < 0.5 * 2, f"{elapsed:.1f} s for 4 files behind a stalled mirror"
+    assert_clean(cache, [f.name for f in spec.files])
+
+
+def test_a_skipped_source_is_named_in_the_failure_message(cache, tiny, server, stalled_url, monkeypatch):
+    monkeypatch.setenv("CNN_COURSE_DATA_MIRROR", stalled_url)
+    monkeypatch.setenv("CNN_COURSE_DATA_TIMEOUT", "0.3")
+    tiny.mnist()
+    server.behave("/mnist/train-labels-idx1-ubyte.gz", "404")  # the second file has no other source
+    with pytest.raises(DatasetError) as caught:
+        fetch("mnist", progress=False)
+    message = str(caught.value)
+    assert "train-labels-idx1-ubyte.gz" in caught.value.reason
+    assert f"mirror URL {stalled_url}/mnist/train-labels-idx1-ubyte.gz: skipped" in message
+    assert "timed out" in message and "HTTP 404" in message
