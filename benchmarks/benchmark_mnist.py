@@ -1,0 +1,103 @@
+"""Training time to 99.0 % MNIST test accuracy: the lecture's plain convnet against our recipe (lesson 04).
+
+    python benchmarks/benchmark_mnist.py [--target 0.99] [--baseline-epochs 15] [--epochs 2]
+
+Both networks train on the full 60,000 MNIST training images and are evaluated on the
+full 10,000 test images every quarter of an epoch, with the clock stopped while they are
+evaluated (course_utils.time_to_accuracy.TimeToAccuracy). The time is training wall time
+from the start of ``fit``, so the compilation of the training step is included. Each run
+stops the moment it first reaches the target.
+
+* (a) the baseline: the Keras example "Simple MNIST convnet" (course_utils.mnist_cnn.
+  build_plain_convnet): Adam at 1e-3, batch 128, up to --baseline-epochs epochs;
+* (b) our recipe (build_fast_cnn + compile_fast_cnn): a network that is cheap per image,
+  batch normalisation, batch 256, a warm-up + cosine learning-rate schedule over --epochs
+  epochs, a loss on logits.
+
+Both run in this process, the baseline first. The last line is ``ratio: X``, the
+baseline's time over ours. The numbers depend on the machine; this is a measurement,
+nothing is asserted. Set KERAS_BACKEND to compare backends.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+import keras  # noqa: E402
+import numpy as np  # noqa: E402
+
+from course_utils import mnist_cnn  # noqa: E402
+from course_utils.env import collect_report, enable_gpu_memory_growth  # noqa: E402
+from course_utils.seed import set_seed  # noqa: E402
+from course_utils.time_to_accuracy import TimeToAccuracy  # noqa: E402
+from data_download import load  # noqa: E402
+
+EVALUATIONS_PER_EPOCH = 4
+
+
+def device_description() -> str:
+    report = collect_report()
+    gpus = ", ".join(gpu.name for gpu in report.gpus) if report.gpus else None
+    return gpus or f"CPU ({report.cpu_model or platform.processor() or 'unknown'}, {os.cpu_count()} cores)"
+
+
+def train_until(model, x_train, y_train, x_test, y_test, *, target, batch_size, epochs):
+    clock = TimeToAccuracy(x_test, y_test, target=target, stop_at_target=True,
+                           evaluate_every=max(1, -(-len(x_train) // batch_size) // EVALUATIONS_PER_EPOCH))
+    model.fit(x_train, y_train, batch_size=batch_size, epochs=epochs, callbacks=[clock],
+              shuffle=True, verbose=0)
+    return clock
+
+
+def describe(name, clock, epochs_allowed):
+    if clock.reached:
+        return (f"{name}: {clock.target:.1%} after {clock.seconds_to_target:.1f} s of training, "
+                f"{clock.epochs_to_target:.2f} epochs")
+    return (f"{name}: did not reach {clock.target:.1%} within {epochs_allowed} epochs "
+            f"({clock.training_seconds:.1f} s; best {clock.best_accuracy:.2%})")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--target", type=float, default=0.99, help="test accuracy to reach (default 0.99)")
+    parser.add_argument("--baseline-epochs", type=int, default=15, help="epochs allowed to the baseline (15)")
+    parser.add_argument("--epochs", type=int, default=2, help="epochs of our schedule (default 2)")
+    parser.add_argument("--seed", type=int, default=42)
+    args = parser.parse_args()
+
+    enable_gpu_memory_growth()
+    (x_train, y_train), (x_test, y_test) = load("mnist", progress=False)
+    x_train, x_test = mnist_cnn.prepare_images(x_train), mnist_cnn.prepare_images(x_test)
+    print(f"Keras {keras.__version__}, {keras.backend.backend()} backend, {device_description()}")
+    print(f"MNIST: {len(x_train)} training and {len(x_test)} test images; target {args.target:.1%} "
+          f"on the full test set, checked {EVALUATIONS_PER_EPOCH} times per epoch")
+
+    set_seed(args.seed)
+    plain = mnist_cnn.compile_plain_convnet(mnist_cnn.build_plain_convnet())
+    baseline = train_until(plain, x_train, y_train, x_test, y_test, target=args.target,
+                           batch_size=128, epochs=args.baseline_epochs)
+    print(describe(f"(a) plain Keras convnet, {plain.count_params():,} parameters, batch 128",
+                   baseline, args.baseline_epochs), flush=True)
+
+    set_seed(args.seed)
+    batch_size = mnist_cnn.FAST_BATCH_SIZE
+    fast = mnist_cnn.build_fast_cnn()
+    mnist_cnn.compile_fast_cnn(fast, mnist_cnn.steps_for(len(x_train), batch_size, args.epochs))
+    ours = train_until(fast, x_train, y_train, x_test, y_test, target=args.target,
+                       batch_size=batch_size, epochs=args.epochs)
+    print(describe(f"(b) our recipe, {fast.count_params():,} parameters, batch {batch_size}",
+                   ours, args.epochs), flush=True)
+
+    if not (baseline.reached and ours.reached):
+        print("ratio: n/a (a run did not reach the target, see above)")
+        raise SystemExit(1)
+    print(f"ratio: {baseline.seconds_to_target / ours.seconds_to_target:.1f}")
+
+
+if __name__ == "__main__":
+    np.set_printoptions(precision=4)
+    main()

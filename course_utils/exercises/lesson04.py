@@ -1,0 +1,126 @@
+"""Exercises of lesson 04 (a Keras CNN on MNIST): a layer's shape and parameters, a CNN on a budget."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from course_utils.exercises.answers import HashedAnswer
+from course_utils.exercises.core import Exercise, Incorrect
+from course_utils.mode import by_mode
+
+# --------------------------------------------------------------------------- exercise 1
+# Conv2D(64, kernel_size=5, strides=2, padding="same") on a 14x14x32 input.
+_OUTPUT_SHAPE = HashedAnswer(
+    "lesson04.exercise1.shape", "28c715a9e502ee2b117b5dbc0d4b38a1b36b78c0367c8cfc26df224180cba8af",
+    kind="shape", what="the output shape",
+    wrong="with padding='same' the output is ceil(input / stride) per axis, and its depth is the "
+          "number of filters.",
+    mistakes={
+        "51f276e7225411c78e3fe1314bb8980bc542006e1885d17afdb8735c35f2677a":
+            "that is the size for stride 1: 'same' padding keeps ceil(14 / stride).",
+        "83faa8eb3ae4b71fc66be6afbaa35dd6c742e93240f14da2325a0d4f155793c4":
+            "that is the size without padding ('valid'): here padding='same'.",
+        "f47d1d0e2dffa1b5ebadeb9935866d1195a68e7e5ba5db6166e767847f7d9d66":
+            "that is 'valid' padding with stride 1; this layer has padding='same' and stride 2.",
+    })
+_PARAMETERS = HashedAnswer(
+    "lesson04.exercise1.parameters", "b7127ceb27c500015fbf40b924b9fe17d9ea2c30f1c4ba3596f957bd013bef50",
+    what="the parameter count",
+    wrong="each filter has kernel_h * kernel_w * in_channels weights and one bias; stride and "
+          "padding change the output size, not the parameters.",
+    mistakes={
+        "c43329767dfe3f21e382639ce9932b76feda18c0836c30bc6368adab3d5a29f2":
+            "you counted the weights only: each of the 64 filters also has a bias.",
+        "3aa1d1ade930678c2a4bc2674c2a8ffa6b5a402fff89eaf659706e112395a231":
+            "a filter spans all 32 input channels: 5 * 5 * 32 weights each, not 5 * 5.",
+        "c4ee8ae75fcfc087091d65c14a3813ef1b7f1273d4f5308ed1157ac0d7529099":
+            "a filter spans all 32 input channels, and each filter has a bias.",
+    })
+
+
+def _check_layer(output_shape, parameters) -> str:
+    _OUTPUT_SHAPE.verify(output_shape)
+    _PARAMETERS.verify(parameters)
+    return "output shape and parameter count are both right."
+
+
+exercise_1 = Exercise(
+    "Lesson 04, exercise 1 (a layer's shape and parameters)", _check_layer,
+    hint="Output: ceil(14 / 2) per axis with 'same' padding, one channel per filter. "
+         "Parameters: (kernel_h * kernel_w * in_channels + 1) * filters.",
+    solution="""
+    output_shape = (-(-14 // 2), -(-14 // 2), 64)      # ceil(14 / 2) = 7 with 'same' padding
+    parameters = (5 * 5 * 32 + 1) * 64
+    # check: layer = keras.layers.Conv2D(64, 5, strides=2, padding="same")
+    #        layer.build((None, 14, 14, 32)); layer.compute_output_shape(...), layer.count_params()
+""")
+
+
+# --------------------------------------------------------------------------- exercise 2
+PARAMETER_BUDGET = 10_000
+#: Held-out digits for the check: the last 2,000 MNIST test images, which the lesson's
+#: fast mode never evaluates on and no lesson trains on.
+HIDDEN_TEST_IMAGES = 2_000
+
+
+def min_accuracy() -> float:
+    """The accuracy a budget model must reach: lower in fast mode (a tenth of the data)."""
+    return by_mode(fast=0.95, full=0.985)
+
+
+def _layers_of(model):
+    """Every layer, nested models included."""
+    for layer in getattr(model, "layers", []):
+        yield layer
+        yield from _layers_of(layer)
+
+
+def _hidden_digits():
+    from data_download import load
+
+    _, (x_test, y_test) = load("mnist", progress=False)
+    images = (x_test[-HIDDEN_TEST_IMAGES:].astype("float32") / 255.0)[..., np.newaxis]
+    return images, y_test[-HIDDEN_TEST_IMAGES:]
+
+
+def _check_budget_model(model) -> str:
+    import keras
+
+    if not isinstance(model, keras.Model):
+        raise Incorrect(f"pass a trained Keras model, got {type(model).__name__}.")
+    input_shape = tuple(model.input_shape) if not isinstance(model.input_shape, list) else None
+    if input_shape != (None, 28, 28, 1):
+        raise Incorrect(f"the model's input shape is {model.input_shape}; it must take MNIST images "
+                        f"as the lesson prepares them: keras.Input(shape=(28, 28, 1)).")
+    if tuple(model.output_shape) != (None, 10):
+        raise Incorrect(f"the model's output shape is {model.output_shape}; it needs 10 outputs, "
+                        f"one per digit.")
+    if not any(isinstance(layer, keras.layers.Conv2D) for layer in _layers_of(model)):
+        raise Incorrect("the model has no Conv2D layer: the exercise asks for a convolutional network.")
+    parameters = model.count_params()
+    if parameters > PARAMETER_BUDGET:
+        raise Incorrect(f"the model has {parameters:,} parameters, over the budget of "
+                        f"{PARAMETER_BUDGET:,}: use fewer filters, or pool earlier so that the dense "
+                        f"layer after Flatten (usually the largest) sees fewer features.")
+    images, labels = _hidden_digits()
+    outputs = model.predict(images, batch_size=500, verbose=0)
+    accuracy = float(np.mean(np.argmax(outputs, axis=-1) == labels))
+    needed = min_accuracy()
+    if accuracy < needed:
+        raise Incorrect(f"accuracy {accuracy:.4f} on {HIDDEN_TEST_IMAGES:,} held-out test digits is below "
+                        f"{needed}: train it (fit), for more epochs, or with batch normalisation and "
+                        f"a warm-up + cosine schedule as in section 4.")
+    return (f"{parameters:,} parameters (budget {PARAMETER_BUDGET:,}), accuracy {accuracy:.4f} >= {needed} "
+            f"on {HIDDEN_TEST_IMAGES:,} held-out test digits.")
+
+
+exercise_2 = Exercise(
+    "Lesson 04, exercise 2 (a CNN on a budget)", _check_budget_model,
+    hint="Our recipe with narrower blocks fits: the filters (16, 32, 64) give 29,402 parameters; "
+         "halve them. Train with the same schedule as section 5.",
+    solution="""
+    set_seed(42)
+    budget_model = mnist_cnn.build_fast_cnn(widths=(8, 16, 32))      # 8,946 parameters
+    mnist_cnn.compile_fast_cnn(budget_model, mnist_cnn.steps_for(len(x_train), 256, 3))
+    budget_model.fit(x_train, y_train, batch_size=256, epochs=3, verbose=0)
+""")

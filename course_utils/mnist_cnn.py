@@ -1,0 +1,139 @@
+"""Lesson 04's MNIST convolutional networks, for the benchmark and the later lessons.
+
+Lesson 04 builds both networks in the open, layer by layer, and checks that they are
+the same as the ones here; lessons 05 and 06 and ``benchmarks/benchmark_mnist.py``
+import them.
+
+* ``build_plain_convnet``: the Keras "mnist_convnet" example the lecture trains
+  (two 3x3 convolutions with max-pooling, dropout 0.5, a softmax layer; Adam, batch 128).
+* ``build_fast_cnn``: our recipe, cheap per image: three conv blocks of
+  3x3 convolution, 2x2 max-pooling, batch normalisation and ReLU (pooling first, so the
+  normalisation and the activation work on a quarter of the values), then one dense
+  layer that outputs logits.
+* ``compile_fast_cnn``: Adam with a warm-up then cosine-decay learning rate over a
+  fixed number of steps, a loss on logits.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import keras
+import numpy as np
+from keras import layers
+
+#: Image shape of MNIST after ``prepare_images``: height, width, one grey channel.
+INPUT_SHAPE = (28, 28, 1)
+NUM_CLASSES = 10
+
+#: The fast recipe's settings, measured in lesson 04 and benchmarks/benchmark_mnist.py.
+FAST_WIDTHS = (16, 32, 64)
+FAST_BATCH_SIZE = 256
+FAST_PEAK_LEARNING_RATE = 6e-3
+FAST_WARMUP_FRACTION = 0.2
+#: Batch normalisation's moving averages forget at 0.9 per step instead of Keras's 0.99,
+#: so that they are right after a few hundred steps: with 0.99 a network evaluated early
+#: in its first epoch answers with stale statistics and scores near chance.
+FAST_BATCH_NORM_MOMENTUM = 0.9
+
+MODEL_DIR_VARIABLE = "CNN_COURSE_MODEL_DIR"
+
+
+def prepare_images(images: np.ndarray) -> np.ndarray:
+    """uint8 (N, 28, 28) in 0..255 -> float32 (N, 28, 28, 1) in [0, 1]."""
+    images = np.asarray(images)
+    if images.ndim != 3 or images.shape[1:] != INPUT_SHAPE[:2]:
+        raise ValueError(f"expected MNIST-like images of shape (N, 28, 28), got {images.shape}")
+    return (images.astype("float32") / 255.0)[..., np.newaxis]
+
+
+def build_plain_convnet() -> keras.Model:
+    """The Keras example "Simple MNIST convnet" (keras.io/examples/vision/mnist_convnet)."""
+    return keras.Sequential([
+        keras.Input(shape=INPUT_SHAPE),
+        layers.Conv2D(32, kernel_size=3, activation="relu"),
+        layers.MaxPooling2D(pool_size=2),
+        layers.Conv2D(64, kernel_size=3, activation="relu"),
+        layers.MaxPooling2D(pool_size=2),
+        layers.Flatten(),
+        layers.Dropout(0.5),
+        layers.Dense(NUM_CLASSES, activation="softmax"),
+    ], name="plain_convnet")
+
+
+def compile_plain_convnet(model: keras.Model) -> keras.Model:
+    """As in the Keras example: Adam at its default rate, cross-entropy on probabilities."""
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    return model
+
+
+def build_fast_cnn(widths=FAST_WIDTHS, batch_norm_momentum=FAST_BATCH_NORM_MOMENTUM) -> keras.Model:
+    """Conv-pool-BN-ReLU blocks of the given widths, then a dense layer to 10 logits."""
+    inputs = keras.Input(shape=INPUT_SHAPE)
+    x = inputs
+    for width in widths:
+        # No bias: batch normalisation's beta already adds one per channel.
+        x = layers.Conv2D(width, kernel_size=3, padding="same", use_bias=False)(x)
+        x = layers.MaxPooling2D(pool_size=2)(x)
+        x = layers.BatchNormalization(momentum=batch_norm_momentum)(x)
+        x = layers.ReLU()(x)
+    x = layers.Flatten()(x)
+    logits = layers.Dense(NUM_CLASSES)(x)
+    return keras.Model(inputs, logits, name="fast_cnn")
+
+
+def warmup_cosine_schedule(total_steps: int, peak_learning_rate: float = FAST_PEAK_LEARNING_RATE,
+                           warmup_fraction: float = FAST_WARMUP_FRACTION):
+    """Rise linearly from a tenth of the peak to the peak, then follow a cosine down to 1 %."""
+    if total_steps < 2:
+        raise ValueError(f"total_steps must be at least 2, got {total_steps}")
+    warmup_steps = max(1, int(total_steps * warmup_fraction))
+    return keras.optimizers.schedules.CosineDecay(
+        initial_learning_rate=peak_learning_rate / 10, decay_steps=total_steps - warmup_steps,
+        alpha=0.01, warmup_target=peak_learning_rate, warmup_steps=warmup_steps)
+
+
+def compile_fast_cnn(model: keras.Model, total_steps: int,
+                     peak_learning_rate: float = FAST_PEAK_LEARNING_RATE) -> keras.Model:
+    model.compile(
+        optimizer=keras.optimizers.Adam(warmup_cosine_schedule(total_steps, peak_learning_rate)),
+        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+        metrics=["accuracy"])
+    return model
+
+
+def steps_for(num_examples: int, batch_size: int, epochs: int) -> int:
+    """Optimizer steps that ``fit`` takes: the last, partial batch of an epoch counts."""
+    return -(-num_examples // batch_size) * epochs
+
+
+def model_dir() -> Path:
+    """Where lessons keep trained models: ``CNN_COURSE_MODEL_DIR``, else the folder ``models``
+    in the dataset cache (outside the repository; created on demand)."""
+    configured = os.environ.get(MODEL_DIR_VARIABLE, "").strip()
+    if configured:
+        return Path(configured).expanduser()
+    from data_download.settings import cache_dir
+
+    return cache_dir() / "models"
+
+
+def saved_model_path(name: str) -> Path:
+    """``model_dir() / f"{name}.keras"``; ``name`` is a plain file stem like ``lesson04_mnist_cnn``."""
+    if not name or "/" in name or "\\" in name or name.startswith("."):
+        raise ValueError(f"model name must be a plain file stem like 'lesson04_mnist_cnn', got {name!r}")
+    return model_dir() / f"{name}.keras"
+
+
+def save_model(model: keras.Model, name: str) -> Path:
+    """Save in Keras's native format, atomically: a half-written file never takes the name."""
+    path = saved_model_path(name)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.stem}.{os.getpid()}.partial.keras")
+    try:
+        model.save(partial)
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
+    return path
