@@ -76,7 +76,7 @@ def figure_to_jpeg(fig, quality: int = JPEG_QUALITY) -> bytes:
     if not 1 <= quality <= 95:
         raise ValueError(f"JPEG quality must lie in 1..95, got {quality}")
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="jpeg", dpi=fig.dpi, facecolor="white",
+    fig.savefig(buffer, format="jpeg", dpi=fig.dpi, facecolor="white", bbox_inches="tight",
                 pil_kwargs={"quality": quality, "optimize": True})
     return buffer.getvalue()
 
