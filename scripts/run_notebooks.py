@@ -159,6 +159,11 @@ def main(argv: list[str] | None = None) -> int:
     if missing:
         parser.error(f"no such notebook: {', '.join(missing)}")
 
+    # The kernels inherit this process's environment. MPLBACKEND=Agg (set by CI and
+    # headless shells) would make every plt.show() draw nothing, so the committed lessons
+    # and the HTML previews would lose their figures: let the kernel use its inline backend.
+    os.environ.pop("MPLBACKEND", None)
+
     from nbconvert import HTMLExporter
 
     exporter = HTMLExporter()

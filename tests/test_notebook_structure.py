@@ -131,3 +131,15 @@ def test_notebook_is_small(path):
     assert size < MAX_NOTEBOOK_BYTES, (
         f"{path.name} is {size / 1000:.0f} kB, over {MAX_NOTEBOOK_BYTES / 1000:.0f} kB: lower the "
         f"figures' dpi or size, crop images, and refresh with scripts/run_notebooks.py --in-place")
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda path: path.stem)
+def test_committed_figures_were_drawn(path):
+    # A lesson refreshed with MPLBACKEND=Agg runs without error but keeps no figure: every
+    # `plt.show()` silently draws nothing, and students open a lesson without its plots.
+    for number, cell in enumerate(read(path).cells):
+        if cell.cell_type != "code" or "plt.show()" not in cell.source:
+            continue
+        images = [o for o in cell.outputs if any(kind.startswith("image/") for kind in o.get("data", {}))]
+        assert images, (f"{path.name} cell {number} calls plt.show() but keeps no figure: refresh it "
+                        f"without MPLBACKEND=Agg (scripts/run_notebooks.py --in-place {relative(path)})")
