@@ -1,0 +1,638 @@
+# ---
+# jupyter:
+#   accelerator: GPU
+#   colab:
+#     gpuType: T4
+#     provenance: []
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Lesson 06: Adversarial and fooling examples
+#
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/open-cnn-course/cnn-course/blob/main/notebooks/06_adversarial_examples.ipynb)
+#
+# The lecture's interlude shows three unsettling results. Szegedy et al. (2014,
+# [arXiv:1312.6199](https://arxiv.org/abs/1312.6199)) changed correctly classified
+# photographs so little that the change is invisible (the slide magnifies it 10x), and
+# AlexNet then called every one of them an "ostrich". Nguyen, Yosinski and Clune (2015,
+# [arXiv:1412.1897](https://arxiv.org/abs/1412.1897)) evolved images that look like
+# noise or stripes to us and that a CNN classifies with more than 99.6 % confidence.
+# Goodfellow, Shlens and Szegedy (2015, [arXiv:1412.6572](https://arxiv.org/abs/1412.6572))
+# explained both by the networks' *linear* behaviour in high dimension, and turned the
+# explanation into a one-line attack, the fast gradient sign method (FGSM), and a
+# defence. In this lesson we run all three on a CNN trained on MNIST.
+#
+# The committed outputs come from fast mode on a CPU (a small training set, two epochs,
+# few attack steps, a few hundred test images); on a Colab GPU in full mode the network
+# trains longer and every attack runs on the whole test set, so the numbers differ a
+# little, and the conclusions do not.
+
+# %% [markdown]
+# ## What you will learn
+# - The gradient of the loss with respect to the *input*, and how to get it from Keras on
+#   the TensorFlow and the JAX backend.
+# - FGSM: $x_{adv} = \mathrm{clip}(x + \epsilon\,\mathrm{sign}(\nabla_x L(x, y_{true})), 0, 1)$,
+#   and how fast accuracy falls as $\epsilon$ grows; why the *true* label matters.
+# - A targeted iterative attack (projected gradient descent) that turns any digit into a
+#   class of our choice, our "ostrich".
+# - Fooling images: pure noise turned into a 99 %-confident "digit", by gradient ascent
+#   and by an evolutionary algorithm that sees only the model's outputs.
+# - The linear explanation: the same attack breaks logistic regression, and a change of
+#   $\epsilon$ per pixel moves a linear unit by $\epsilon \lVert w \rVert_1$, which grows
+#   with the number of pixels.
+# - A defence, adversarial training, and its limits.
+
+# %% [markdown]
+# ## Setup
+
+# %%
+# In Colab, install the course helpers (course_utils, data_download) from GitHub.
+# --no-deps: Colab's own TensorFlow, Keras, NumPy and Jupyter are never reinstalled.
+import sys
+
+if "google.colab" in sys.modules:
+    import subprocess
+
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
+                    "git+https://github.com/open-cnn-course/cnn-course.git@main"], check=True)
+
+# %%
+import ipywidgets as widgets
+import keras
+import matplotlib.pyplot as plt
+import numpy as np
+
+from course_utils import adversarial
+from course_utils.env import enable_gpu_memory_growth
+from course_utils.figures import show_jpeg, use_course_style
+from course_utils.input_gradients import input_gradient
+from course_utils.mnist_cnn import (FAST_BATCH_SIZE, build_fast_cnn, compile_fast_cnn,
+                                    prepare_images, saved_model_path, steps_for)
+from course_utils.mode import by_mode, describe_mode
+from course_utils.saved_cnn import load_matching_mnist_cnn
+from course_utils.seed import set_seed
+from course_utils.widgets import show_explorer
+from data_download import load
+
+print(describe_mode())
+print("Keras", keras.__version__, "on", keras.backend.backend())
+rng = set_seed(42)
+enable_gpu_memory_growth()
+use_course_style()
+
+# %% [markdown]
+# ## 1. A trained CNN to attack
+#
+# The lesson runs on MNIST; set `dataset_name = "fashion-mnist"` to run every section on
+# Fashion-MNIST instead (its "ostrich" is a bag). Images are scaled to [0, 1], the range
+# every attack below keeps them in.
+
+# %%
+dataset_name = "mnist"  # or "fashion-mnist"
+class_names = {
+    "mnist": [str(digit) for digit in range(10)],
+    "fashion-mnist": ["T-shirt", "trouser", "pullover", "dress", "coat", "sandal", "shirt",
+                      "sneaker", "bag", "ankle boot"],
+}[dataset_name]
+
+(train_images, train_labels), (test_images, test_labels) = load(dataset_name)
+train_count = by_mode(fast=12_000, full=60_000)
+attack_count = by_mode(fast=500, full=10_000)   # test images every attack is measured on
+x_train, y_train = prepare_images(train_images[:train_count]), train_labels[:train_count].astype("int32")
+x_test, y_test = prepare_images(test_images[:attack_count]), test_labels[:attack_count].astype("int32")
+print(f"{dataset_name}: training on {len(x_train):,} images, attacking {len(x_test):,} test images")
+
+# %% [markdown]
+# Lesson 04 trains the course's fast CNN (three blocks of convolution, batch
+# normalisation, ReLU and max-pooling, then one dense layer that outputs 10 logits) and
+# saves it. If that file is here and is the network we expect, we use it; otherwise we
+# train the same network now (in fast mode for two epochs on a subset).
+
+# %%
+model, how = load_matching_mnist_cnn(saved_model_path("lesson04_mnist_cnn"))
+if dataset_name != "mnist":
+    model, how = None, "lesson 04's network knows only MNIST"
+if model is not None:
+    print("Using lesson 04's network:", how)
+else:
+    print(f"Training the network here: {how}.")
+    set_seed(42)
+    epochs, batch_size = by_mode(fast=2, full=6), FAST_BATCH_SIZE   # lesson 04's recipe
+    model = build_fast_cnn()
+    compile_fast_cnn(model, total_steps=steps_for(len(x_train), batch_size, epochs))
+    model.fit(x_train, y_train, batch_size=batch_size, epochs=epochs, verbose=0)
+
+
+def accuracy(model, images, labels):
+    predictions = adversarial.class_probabilities(model, images).argmax(axis=1)
+    return float(np.mean(predictions == labels))
+
+
+clean_accuracy = accuracy(model, x_test, y_test)
+print(f"clean test accuracy: {clean_accuracy:.1%}")
+minimum_clean_accuracy = {"mnist": by_mode(fast=0.93, full=0.985),
+                          "fashion-mnist": by_mode(fast=0.75, full=0.88)}[dataset_name]
+assert clean_accuracy >= minimum_clean_accuracy, f"the network is not trained well enough: {clean_accuracy:.3f}"
+
+# %% [markdown]
+# ## 2. The gradient with respect to the input
+#
+# Training computes $\partial L / \partial w$: how the loss changes when a *weight*
+# changes. An attack asks the other question, $\nabla_x L = \partial L / \partial x$: how
+# the loss changes when a *pixel* changes, weights fixed. Backpropagation gives both at
+# the same cost; we just ask it for the input. Keras's `keras.ops` has no backend-neutral
+# `grad`, so `course_utils.input_gradients.input_gradient(model, images, labels)` does
+# it once per backend: a `tf.GradientTape` on TensorFlow, `jax.grad` on JAX. Its unit
+# tests compare it with finite differences,
+# $(L(x + h e_i) - L(x - h e_i)) / 2h$, on each backend.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+gradient = input_gradient(model, x_test[:8], y_test[:8])
+print("images", x_test[:8].shape, "-> gradient", gradient.shape, gradient.dtype)
+
+# %%
+fig, axes = plt.subplots(2, 8, figsize=(10, 2.8))
+for column in range(8):
+    axes[0, column].imshow(x_test[column, :, :, 0], cmap="gray", vmin=0, vmax=1)
+    limit = np.abs(gradient[column]).max()
+    axes[1, column].imshow(gradient[column, :, :, 0], cmap="RdBu_r", vmin=-limit, vmax=limit)
+    axes[0, column].set_title(class_names[y_test[column]])
+for axis in axes.flat:
+    axis.axis("off")
+axes[0, 0].text(-6, 14, "image", rotation=90, va="center")
+axes[1, 0].text(-6, 14, "dL/dx", rotation=90, va="center")
+fig.suptitle("Red: brighter raises the loss; blue: brighter lowers it")
+show_jpeg(fig)  # noisy images: a JPEG is a fraction of a PNG's size
+
+# %% [markdown]
+# The gradient is spread over the whole image, background included: the network reacts
+# to pixels a person would ignore.
+#
+# ## 3. The fast gradient sign method
+#
+# Goodfellow et al. move every pixel by the same small amount $\epsilon$ in the
+# direction that raises the loss, then clip to the valid range:
+#
+# $$x_{adv} = \mathrm{clip}\big(x + \epsilon\,\mathrm{sign}(\nabla_x L(x, y_{true})),\ 0,\ 1\big).$$
+#
+# No pixel changes by more than $\epsilon$: the perturbation is small in the
+# $L_\infty$ norm. `adversarial.fgsm(model, images, labels, epsilon)` is exactly this line
+# (you will write it yourself in the exercise). We sweep $\epsilon$ from 0 to 0.3.
+
+# %%
+epsilons = np.round(np.arange(0, 0.31, 0.05), 2)
+fgsm_accuracy = {epsilon: accuracy(model, adversarial.fgsm(model, x_test, y_test, epsilon), y_test)
+                 for epsilon in epsilons}
+for epsilon, value in fgsm_accuracy.items():
+    print(f"epsilon {epsilon:.2f}: accuracy {value:6.1%}")
+
+# %%
+plt.figure(figsize=(5, 3.2))
+plt.plot(epsilons, [fgsm_accuracy[e] for e in epsilons], "o-", label="our CNN")
+plt.xlabel("epsilon (largest change of a pixel, pixels in [0, 1])")
+plt.ylabel("test accuracy")
+plt.ylim(0, 1)
+plt.grid(alpha=0.3)
+plt.title("FGSM against our CNN")
+plt.show()
+
+# %% [markdown]
+# For comparison, Goodfellow et al. report that at $\epsilon = 0.25$ FGSM makes a shallow
+# softmax classifier err on 99.9 % of the MNIST test set, and a maxout network on 89.4 %
+# (with an average confidence of 97.6 % in its wrong answers).
+
+# %%
+error_at_quarter = 1 - fgsm_accuracy[0.25]
+print(f"at epsilon 0.25 our CNN errs on {error_at_quarter:.1%} of the attacked test images "
+      f"(paper: shallow softmax 99.9 %, maxout network 89.4 %)")
+assert fgsm_accuracy[0.25] < 0.30, "FGSM at epsilon 0.25 should break the undefended network"
+assert fgsm_accuracy[0.0] == clean_accuracy
+
+# %% [markdown]
+# **True labels, not predictions.** A well-known tutorial once computed the FGSM
+# gradient with the model's *predictions* as labels. For an image the model already gets
+# wrong, that raises the loss of the *wrong* class, pushing the image away from it, often
+# back to the right answer, so the attack looks weaker than it is (and adversarial
+# training on such examples learns from the wrong signal). We measure it on the images
+# the network misclassifies before any attack:
+
+# %%
+epsilon = 0.1
+predictions = adversarial.class_probabilities(model, x_test).argmax(axis=1)
+wrong = np.flatnonzero(predictions != y_test)
+with_labels = adversarial.fgsm(model, x_test[wrong], y_test[wrong], epsilon)
+with_predictions = adversarial.fgsm(model, x_test[wrong], predictions[wrong], epsilon)
+print(f"{len(wrong)} test images misclassified before the attack; after FGSM at epsilon {epsilon}:")
+print(f"  gradient of the true label's loss:    {accuracy(model, with_labels, y_test[wrong]):.0%} of them correct")
+print(f"  gradient of the predicted label's loss: {accuracy(model, with_predictions, y_test[wrong]):.0%} of them correct")
+
+# %% [markdown]
+# The slide's layout: the original, the perturbation magnified 10x (grey is 0, white
+# $+\epsilon$, black $-\epsilon$), and the adversarial image, with the network's answer
+# and its confidence (softmax probability).
+
+# %%
+epsilon = 0.1
+shown = np.arange(6)
+attacked = adversarial.fgsm(model, x_test[shown], y_test[shown], epsilon)
+before = adversarial.class_probabilities(model, x_test[shown])
+after = adversarial.class_probabilities(model, attacked)
+fig, axes = plt.subplots(3, len(shown), figsize=(9, 5))
+for column, index in enumerate(shown):
+    perturbation = attacked[column] - x_test[index]
+    panels = [(x_test[index], before[column]), (0.5 + 10 * perturbation / 2, None), (attacked[column], after[column])]
+    for row, (image, probabilities) in enumerate(panels):
+        axes[row, column].imshow(np.clip(image[:, :, 0], 0, 1), cmap="gray", vmin=0, vmax=1)
+        axes[row, column].axis("off")
+        if probabilities is not None:
+            guess = probabilities.argmax()
+            axes[row, column].set_title(f"{class_names[guess]} ({probabilities[guess]:.0%})",
+                                        color="black" if guess == y_test[index] else "red")
+axes[1, 0].set_title("perturbation x10")
+fig.suptitle(f"FGSM, epsilon = {epsilon}: original, perturbation, adversarial")
+show_jpeg(fig)
+
+# %% [markdown]
+# Red titles are wrong answers (at $\epsilon = 0.1$, the share of wrong answers in the
+# table above). The digits are still obvious to us; the perturbation is a faint texture
+# spread over the whole image, background included, and where it does not change the
+# answer it usually lowers the network's confidence.
+#
+# ### Explore: epsilon for one image
+#
+# Drag the slider (it updates when you release it). Below it, the same view at three
+# fixed values for readers without widgets. The image is the first test image that the
+# network gets right and FGSM at $\epsilon = 0.25$ gets wrong.
+
+# %%
+fooled_at_quarter = adversarial.class_probabilities(
+    model, adversarial.fgsm(model, x_test, y_test, 0.25)).argmax(axis=1) != y_test
+explored_index = int(np.flatnonzero(fooled_at_quarter & (predictions == y_test))[0])
+
+
+def draw_attack(epsilon):
+    image = x_test[explored_index:explored_index + 1]
+    attacked = adversarial.fgsm(model, image, y_test[explored_index:explored_index + 1], epsilon)
+    probabilities = adversarial.class_probabilities(model, attacked)[0]
+    fig, axes = plt.subplots(1, 3, figsize=(8, 2.6), gridspec_kw={"width_ratios": [1, 1, 2]})
+    axes[0].imshow(image[0, :, :, 0], cmap="gray", vmin=0, vmax=1)
+    axes[0].set_title(f"original: {class_names[y_test[explored_index]]}")
+    axes[1].imshow(attacked[0, :, :, 0], cmap="gray", vmin=0, vmax=1)
+    guess = probabilities.argmax()
+    axes[1].set_title(f"eps {epsilon:.2f}: {class_names[guess]} ({probabilities[guess]:.0%})")
+    for axis in axes[:2]:
+        axis.axis("off")
+    axes[2].bar(range(10), probabilities, color=["C3" if k == guess else "C0" for k in range(10)])
+    axes[2].set_xticks(range(10), class_names, rotation=45 if dataset_name != "mnist" else 0, fontsize=8)
+    axes[2].set_ylim(0, 1)
+    axes[2].set_title("class probabilities")
+    fig.tight_layout()
+
+
+show_explorer(
+    draw_attack,
+    controls={"epsilon": widgets.FloatSlider(value=0.1, min=0.0, max=0.3, step=0.01,
+                                             continuous_update=False, description="epsilon")},
+    static_settings=[{"epsilon": 0.0}, {"epsilon": 0.1}, {"epsilon": 0.25}],
+)
+
+# %% [markdown]
+# ## 4. A targeted attack: our "ostrich"
+#
+# FGSM only makes the answer wrong. Szegedy et al. chose the wrong answer: every image
+# became an ostrich. A targeted attack *lowers* the loss of the chosen target class, and
+# a single step is rarely enough, so we take many small sign steps and after each one
+# project back into the allowed set: at most $\epsilon$ from the original per pixel, and
+# inside [0, 1]. This is projected gradient descent (PGD; Madry et al. 2018,
+# [arXiv:1706.06083](https://arxiv.org/abs/1706.06083)):
+#
+# $$x_{k+1} = \Pi_{\lVert x - x_0 \rVert_\infty \le \epsilon,\ 0 \le x \le 1}
+#   \big(x_k - \alpha\,\mathrm{sign}(\nabla_x L(x_k, y_{target}))\big).$$
+#
+# For each test image that is not already the target, we find the smallest $\epsilon$
+# on a grid at which the attack succeeds, and summarise per source class.
+
+# %%
+target_class = {"mnist": 3, "fashion-mnist": 8}[dataset_name]   # our "ostrich"
+pgd_steps = by_mode(fast=20, full=50)
+per_class = by_mode(fast=6, full=50)        # images per source class
+epsilon_grid = [0.05, 0.1, 0.15, 0.2, 0.25, 0.3]
+sources = np.concatenate([np.flatnonzero(y_test == source)[:per_class]
+                          for source in range(10) if source != target_class])
+smallest = adversarial.smallest_successful_epsilon(
+    model, x_test[sources], np.full(len(sources), target_class), epsilon_grid, steps=pgd_steps)
+
+print(f"target: {class_names[target_class]!r}, {pgd_steps} PGD steps, epsilon grid {epsilon_grid}")
+print(f"{'source':>10} {'images':>6} {'success at 0.3':>15} {'median smallest eps':>20} {'largest':>8}")
+for source in range(10):
+    if source == target_class:
+        continue
+    found = smallest[y_test[sources] == source]
+    success = np.mean(~np.isnan(found))
+    median = f"{np.nanmedian(found):.2f}" if success else "-"
+    largest = f"{np.nanmax(found):.2f}" if success == 1 else "> 0.3"
+    print(f"{class_names[source]:>10} {len(found):>6} {success:>15.0%} {median:>20} {largest:>8}")
+targeted_success = float(np.mean(~np.isnan(smallest)))
+print(f"all sources: {targeted_success:.0%} pushed to {class_names[target_class]!r} within epsilon 0.3; "
+      f"median smallest epsilon {np.nanmedian(smallest):.2f}")
+assert targeted_success >= by_mode(fast=0.8, full=0.9)
+
+# %% [markdown]
+# The median column is the typical radius that suffices; the largest one the radius
+# that turns every sampled image of that class into the target. Here is one image per
+# source class at $\epsilon = 0.2$:
+
+# %%
+examples = np.array([np.flatnonzero(y_test == source)[0] for source in range(10) if source != target_class])
+turned = adversarial.targeted_pgd(model, x_test[examples], np.full(len(examples), target_class),
+                                  0.2, steps=pgd_steps)
+turned_probabilities = adversarial.class_probabilities(model, turned)
+fig, axes = plt.subplots(2, len(examples), figsize=(11, 2.8))
+for column, index in enumerate(examples):
+    axes[0, column].imshow(x_test[index, :, :, 0], cmap="gray", vmin=0, vmax=1)
+    axes[0, column].set_title(class_names[y_test[index]])
+    axes[1, column].imshow(turned[column, :, :, 0], cmap="gray", vmin=0, vmax=1)
+    guess = turned_probabilities[column].argmax()
+    axes[1, column].set_title(f"{class_names[guess]} {turned_probabilities[column, guess]:.0%}", fontsize=9)
+for axis in axes.flat:
+    axis.axis("off")
+fig.suptitle(f"Targeted PGD, epsilon 0.2: every digit becomes {class_names[target_class]!r}")
+show_jpeg(fig)
+
+# %% [markdown]
+# ## 5. Fooling images from noise
+#
+# Nguyen et al. went further: no original image at all. Start from random noise and
+# change it until the network is more than 99 % sure it sees a given class. With
+# gradients this is gradient *ascent* on $\log p(\text{class} \mid x)$ (a targeted
+# attack without the $\epsilon$ limit). Nguyen et al. used no gradients, only the
+# network's outputs: an evolutionary algorithm. Ours is the simplest one that works
+# here, an evolution strategy: each class has a parent image; each generation makes
+# children by adding random noise to it, and the average of the fittest children (by
+# the network's confidence in the class) becomes the next parent.
+
+# %%
+fooling_confidence = 0.99
+noise = rng.uniform(0, 1, size=(10, *x_test.shape[1:])).astype("float32")
+by_gradient = adversarial.fooling_images_by_gradient(
+    model, noise, np.arange(10), steps=by_mode(fast=300, full=1000), step_size=0.01,
+    confidence=fooling_confidence)
+gradient_confidence = adversarial.class_probabilities(model, by_gradient)[np.arange(10), np.arange(10)]
+
+evolution = adversarial.fooling_images_by_evolution(
+    lambda images: adversarial.class_probabilities(model, images),   # outputs only: a black box
+    np.arange(10), x_test.shape[1:], generations=by_mode(fast=400, full=1000),
+    confidence=fooling_confidence, rng=rng)
+evolved_confidence = adversarial.class_probabilities(model, evolution.images)[np.arange(10), np.arange(10)]
+print("confidence, gradient ascent: ", np.round(gradient_confidence, 4))
+print("confidence, evolution:       ", np.round(evolved_confidence, 4),
+      f"after {evolution.generations} generations of up to 10 x 40 images")
+assert gradient_confidence.min() >= fooling_confidence and evolved_confidence.min() >= fooling_confidence
+
+# %%
+fig, axes = plt.subplots(2, 10, figsize=(11, 2.9))
+for column in range(10):
+    for row, (images, confidences) in enumerate([(by_gradient, gradient_confidence),
+                                                  (evolution.images, evolved_confidence)]):
+        axes[row, column].imshow(images[column, :, :, 0], cmap="gray", vmin=0, vmax=1)
+        axes[row, column].set_title(f"{class_names[column]} {confidences[column]:.1%}", fontsize=9)
+        axes[row, column].axis("off")
+axes[0, 0].text(-8, 14, "gradient", rotation=90, va="center")
+axes[1, 0].text(-8, 14, "evolution", rotation=90, va="center")
+fig.suptitle("Noise the network classifies with at least 99 % confidence")
+show_jpeg(fig)
+
+# %% [markdown]
+# To us these are noise; to the network each is a confident digit. A classifier has to
+# give every possible input some answer, and it was only ever trained on the thin set of
+# real digits: far from that set nothing tells it to be unsure.
+#
+# ## 6. The linear explanation
+#
+# Why are networks so easy to fool? Goodfellow et al.'s answer: they behave almost
+# *linearly*. Take one linear unit $w^\top x$ and the perturbation
+# $\eta = \epsilon\,\mathrm{sign}(w)$. Each pixel moves by at most $\epsilon$, but the
+# unit moves by
+#
+# $$w^\top (x + \eta) - w^\top x = \epsilon\, \lVert w \rVert_1 ,$$
+#
+# which grows with the number of inputs $n$: if the weights have an average size $m$,
+# by $\epsilon m n$. Many changes too small to see add up. We measure it for random
+# weights of a fixed size and more and more inputs, with $\epsilon = 1/255$, one grey
+# level, a change an 8-bit image cannot even show:
+
+# %%
+epsilon = 1 / 255
+print(f"{'inputs n':>9} {'largest pixel change':>21} {'activation change':>18} {'eps * ||w||_1':>14}")
+for n in [10, 100, 1_000, 10_000, 100_000]:
+    weights = rng.normal(0, 1, size=n)          # average |w| = 0.80 whatever n is
+    x = rng.uniform(epsilon, 1 - epsilon, size=n)
+    x_adv = np.clip(x + epsilon * np.sign(weights), 0, 1)
+    change = weights @ x_adv - weights @ x
+    print(f"{n:>9,} {np.abs(x_adv - x).max():>21.4f} {change:>18.2f} {epsilon * np.abs(weights).sum():>14.2f}")
+
+# %% [markdown]
+# The largest pixel change stays at 1/255 = 0.0039; the activation change grows tenfold
+# with every tenfold more inputs, and equals $\epsilon \lVert w \rVert_1$. An MNIST image
+# has 784 inputs, an ImageNet image about 150,000.
+#
+# So the attack is not specific to deep CNNs. Logistic regression (softmax regression
+# for 10 classes) is one linear layer; we train one in Keras on the same images and
+# attack it with the same function:
+
+# %%
+set_seed(42)
+linear_model = keras.Sequential([keras.Input(x_train.shape[1:]), keras.layers.Flatten(),
+                                 keras.layers.Dense(10)], name="softmax_regression")
+linear_model.compile(optimizer=keras.optimizers.Adam(3e-3),
+                     loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+linear_model.fit(x_train, y_train, batch_size=128, epochs=by_mode(fast=2, full=10), verbose=0)
+linear_fgsm_accuracy = {epsilon: accuracy(linear_model, adversarial.fgsm(linear_model, x_test, y_test, epsilon), y_test)
+                        for epsilon in epsilons}
+print(f"{'epsilon':>7} {'softmax regression':>19} {'CNN':>6}")
+for epsilon in epsilons:
+    print(f"{epsilon:>7.2f} {linear_fgsm_accuracy[epsilon]:>19.1%} {fgsm_accuracy[epsilon]:>6.1%}")
+print(f"at epsilon 0.25 softmax regression errs on {1 - linear_fgsm_accuracy[0.25]:.1%} "
+      f"(paper's shallow softmax classifier: 99.9 %)")
+assert linear_fgsm_accuracy[0.25] < 0.05
+
+# %% [markdown]
+# For a linear model FGSM is exact: the gradient's sign is the sign of a weight
+# difference, the same for every image of a class. We can check the formula on the
+# trained weights: perturbing each image by $-\epsilon\,\mathrm{sign}(w_y)$, where
+# $w_y$ is the row of weights of its true class, lowers that class's score by
+# $\epsilon \lVert w_y \rVert_1$ (a little less where pixels hit 0 or 1):
+
+# %%
+epsilon = 0.1
+kernel = keras.ops.convert_to_numpy(linear_model.layers[-1].kernel)     # (784, 10)
+true_rows = kernel[:, y_test].T.reshape(x_test.shape)                  # w_y for each image
+shifted = np.clip(x_test - epsilon * np.sign(true_rows), 0, 1)
+scores = lambda images: keras.ops.convert_to_numpy(linear_model.predict_on_batch(images))
+drop = scores(x_test)[np.arange(len(x_test)), y_test] - scores(shifted)[np.arange(len(x_test)), y_test]
+predicted_drop = epsilon * np.abs(kernel[:, y_test]).sum(axis=0)
+print(f"mean drop of the true class's score: {drop.mean():.1f}; "
+      f"mean of epsilon * ||w_y||_1: {predicted_drop.mean():.1f} (no clipping: they would be equal)")
+print(f"||w||_1 per class: {np.round(np.abs(kernel).sum(axis=0), 1)}")
+top_two = np.sort(scores(x_test), axis=1)[:, -2:]
+print(f"median gap between the best and the second-best score on clean images: "
+      f"{np.median(top_two[:, 1] - top_two[:, 0]):.1f}")
+
+# %% [markdown]
+# Compare the drop with the typical gap between the best and the second-best score: a
+# perturbation of 0.1 per pixel is enough to overturn the answer of most images. A deep network is not linear, but ReLUs, max-pooling and a
+# final linear layer make it *piecewise* linear, linear enough in the direction of
+# $\mathrm{sign}(\nabla_x L)$ for the same argument to hold, as the FGSM curve above
+# shows.
+#
+# ## 7. A defence: adversarial training
+#
+# If the network is fooled by $x + \epsilon\,\mathrm{sign}(\nabla_x L)$, train it on such
+# images. Goodfellow et al. minimise
+# $\tfrac12 L(x, y) + \tfrac12 L(x_{adv}, y)$, with $x_{adv}$ made by FGSM from the
+# network's *current* weights; on MNIST this lowered the maxout network's error on FGSM
+# examples ($\epsilon = 0.25$) from 89.4 % to 17.9 %. We copy our network and train the
+# copy for a few epochs on clean and FGSM images in equal parts, regenerating the
+# adversarial images every chunk of training images, so that they follow the weights.
+
+# %%
+train_epsilon = 0.25
+defended = keras.models.clone_model(model)
+defended.set_weights(model.get_weights())
+defence_count = by_mode(fast=4_000, full=60_000)
+defence_epochs = by_mode(fast=2, full=5)
+chunk = 2_000                                   # images per regeneration of the adversarial set
+batch_size = 128
+chunk_steps = -(-2 * chunk // batch_size)
+compile_fast_cnn(defended, total_steps=defence_epochs * (-(-defence_count // chunk)) * chunk_steps,
+                 peak_learning_rate=2e-3)
+set_seed(42)
+for epoch in range(defence_epochs):
+    order = rng.permutation(min(defence_count, len(x_train)))
+    for start in range(0, len(order), chunk):
+        batch = order[start:start + chunk]
+        x_adv = adversarial.fgsm(defended, x_train[batch], y_train[batch], train_epsilon)
+        defended.fit(np.concatenate([x_train[batch], x_adv]), np.concatenate([y_train[batch]] * 2),
+                     batch_size=batch_size, epochs=1, shuffle=True, verbose=0)
+print(f"adversarially trained for {defence_epochs} epochs on {len(order):,} images "
+      f"(+ as many FGSM images, epsilon {train_epsilon})")
+
+# %% [markdown]
+# Before and after, on the same test images: clean accuracy, accuracy against FGSM, and
+# against the stronger iterative attack (untargeted PGD: many projected steps that raise
+# the true label's loss, same $\epsilon$):
+
+# %%
+evaluation_epsilon = 0.25
+pgd_count = by_mode(fast=200, full=2_000)
+pgd_evaluation_steps = by_mode(fast=10, full=50)
+rows = {}
+for name, network in [("undefended", model), ("adversarially trained", defended)]:
+    fgsm_images = adversarial.fgsm(network, x_test, y_test, evaluation_epsilon)
+    pgd_images = adversarial.pgd(network, x_test[:pgd_count], y_test[:pgd_count], evaluation_epsilon,
+                                 steps=pgd_evaluation_steps)
+    rows[name] = (accuracy(network, x_test, y_test), accuracy(network, fgsm_images, y_test),
+                  accuracy(network, pgd_images, y_test[:pgd_count]))
+print(f"epsilon {evaluation_epsilon}; PGD: {pgd_evaluation_steps} steps on the first {pgd_count} test images")
+print(f"{'':>22} {'clean':>7} {'FGSM':>7} {'PGD':>7}")
+for name, (clean, against_fgsm, against_pgd) in rows.items():
+    print(f"{name:>22} {clean:>7.1%} {against_fgsm:>7.1%} {against_pgd:>7.1%}")
+fgsm_gain = rows["adversarially trained"][1] - rows["undefended"][1]
+print(f"adversarial training raised accuracy against FGSM by {100 * fgsm_gain:.0f} points")
+assert fgsm_gain >= 0.20, "adversarial training should raise FGSM accuracy by at least 20 points"
+assert rows["adversarially trained"][2] < rows["adversarially trained"][1], "PGD should beat the FGSM defence"
+
+# %% [markdown]
+# Against FGSM, the attack it was trained on, the defended network does far better.
+# Compare its PGD column with its FGSM column: an attacker who takes many small steps
+# instead of one big one gets through much more often. Training on single-step
+# examples teaches the network to make *that* step useless (its loss surface bends
+# near the data, so the first step's direction stops pointing uphill; Tramèr et al. 2018,
+# [arXiv:1705.07204](https://arxiv.org/abs/1705.07204)) more than it removes the
+# adversarial examples. Madry et al. train on PGD examples instead, at several times the
+# cost. Defences are judged against the strongest attack one can
+# find, not the one they were trained on.
+
+# %% [markdown]
+# ## Key points
+# - $\nabla_x L$, the gradient of the loss with respect to the input, is one
+#   backward pass; attacks are built from it.
+# - FGSM, $\mathrm{clip}(x + \epsilon\,\mathrm{sign}(\nabla_x L(x, y_{true})), 0, 1)$,
+#   changes no pixel by more than $\epsilon$ and still breaks an accurate CNN. Use the
+#   true labels: with predictions, misclassified images are pushed back to the right class.
+# - Iterating small projected steps (PGD) makes targeted attacks: any digit becomes the
+#   class we choose, the "ostrich" of Szegedy et al.
+# - Noise can be turned into a 99 %-confident class by gradient ascent, and, as Nguyen
+#   et al. showed, without gradients by evolution: a classifier is confident far from its
+#   training data.
+# - The linear explanation: a change of $\epsilon$ per input moves a linear unit by
+#   $\epsilon \lVert w \rVert_1$, which grows with the input dimension; logistic
+#   regression is fooled as easily as a CNN.
+# - Adversarial training with FGSM defends against FGSM, much less against iterative
+#   attacks; a defence must be tested against the strongest attack available.
+
+# %% [markdown]
+# ## Exercises
+#
+# Each exercise has a solution cell (collapsed in Colab: click "Show code" to see it) and
+# a check cell. In your own copy, write your answer in place of the solution and run the
+# check: it prints "Correct", or which case went wrong and what was expected.
+# `exercise_1.hint()` gives a nudge and `exercise_1.solution()` a worked solution.
+
+# %%
+from course_utils.exercises import NotDoneYet
+from course_utils.exercises.lesson06 import exercise_1, exercise_2
+
+# %% [markdown]
+# ### Exercise 1: write FGSM
+#
+# Write `my_fgsm(model, images, labels, epsilon)` that returns the FGSM images, using
+# `input_gradient(model, images, labels)` for $\nabla_x L$ and NumPy for the rest. The
+# check runs it on a small hidden model and images and compares with the reference; it
+# knows the usual mistakes.
+
+# %% [markdown]
+# #### Solution
+
+# %%
+# @title Solution { display-mode: "form" }
+def my_fgsm(model, images, labels, epsilon):
+    ### BEGIN SOLUTION
+    gradient = input_gradient(model, images, labels)        # d loss(x, y_true) / d x
+    return np.clip(images + epsilon * np.sign(gradient), 0.0, 1.0)
+    ### END SOLUTION
+
+# %%
+exercise_1.check(my_fgsm)
+# exercise_1.hint()
+# exercise_1.solution()
+
+# %% [markdown]
+# ### Exercise 2: a one-step targeted attack
+#
+# FGSM makes the answer wrong. Change it so that it pushes the images towards a chosen
+# class instead, in one step: write `one_step_targeted(model, images, target_labels, epsilon)`.
+# Which way must the step go now, and which labels does the gradient need? (This is
+# the first step of the targeted PGD of section 4.)
+
+# %% [markdown]
+# #### Solution
+
+# %%
+# @title Solution { display-mode: "form" }
+def one_step_targeted(model, images, target_labels, epsilon):
+    ### BEGIN SOLUTION
+    # Lower the loss of the target class: step *against* its gradient.
+    gradient = input_gradient(model, images, target_labels)
+    return np.clip(images - epsilon * np.sign(gradient), 0.0, 1.0)
+    ### END SOLUTION
+
+# %%
+exercise_2.check(one_step_targeted)
+# exercise_2.hint()
+# exercise_2.solution()
