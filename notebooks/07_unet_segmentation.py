@@ -511,9 +511,11 @@ if pets is not None:
     pet_dice = mean_dice(pet_predicted, pet_test_masks)
     print(f"Oxford-IIIT Pet test: pixel accuracy {pixel_accuracy(pet_predicted, pet_test_masks):.3f}, "
           f"IoU {mean_iou(pet_predicted, pet_test_masks):.3f}, Dice {pet_dice:.3f}")
-    # "All pet" scores the pets' share of the image; a working network is far above it.
-    print(f"all-pet guess: Dice {mean_dice(np.ones_like(pet_test_masks), pet_test_masks):.3f}")
-    assert pet_dice >= 0.80, f"pet Dice {pet_dice:.3f} < 0.80"
+    # Guessing "pet" everywhere already scores well, because pets fill much of each photo;
+    # a working network must be clearly above that guess.
+    all_pet_dice = mean_dice(np.ones_like(pet_test_masks), pet_test_masks)
+    print(f"all-pet guess: Dice {all_pet_dice:.3f}")
+    assert pet_dice >= max(0.80, all_pet_dice + 0.1), f"pet Dice {pet_dice:.3f} is too low"
     fig, axes = plt.subplots(3, 5, figsize=(10, 6.4))
     for column in range(5):
         axes[0, column].imshow(pet_test_images[column])
