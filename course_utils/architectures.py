@@ -92,13 +92,15 @@ def alexnet(input_shape=None, num_classes=None, small=False, grouped=True) -> ke
     ``grouped=True`` keeps the paper's split over two GPUs: conv2, conv4 and conv5 see only
     the half of the channels on their own GPU (``groups=2``), which gives the paper's
     "60 million parameters" (60,965,224). ``grouped=False`` is the one-GPU version (62.4M).
-    ``small=True``: the same shape of network, 3x3 and 5x5 kernels, far fewer channels.
+    ``small=True``: the same shape of network, 3x3 and 5x5 kernels, far fewer channels and
+    no groups (one device).
     """
     shape = _input_shape(input_shape, small, default=(227, 227, 3))
     classes = _classes(num_classes, small)
-    groups = 2 if grouped else 1
+    # The small variant runs on one device: grouped convolutions are slow on a CPU.
+    groups = 2 if grouped and not small else 1
     if small:
-        widths, dense, first_kernel, first_stride, pad = (32, 64, 96, 96, 64), 256, 5, 1, "same"
+        widths, dense, first_kernel, first_stride, pad = (24, 48, 64, 64, 48), 128, 5, 1, "same"
     else:
         widths, dense, first_kernel, first_stride, pad = (96, 256, 384, 384, 256), 4096, 11, 4, "valid"
     return keras.Sequential([
@@ -203,12 +205,13 @@ def googlenet(input_shape=None, num_classes=None, small=False) -> keras.Model:
 
     Stem (7x7/2 conv, 3x3/2 pool, 1x1 and 3x3 convs, pool), inception 3a-3b, pool, 4a-4e,
     pool, 5a-5b, global average pooling instead of dense layers, dropout 0.4, classifier.
-    ``small=True``: a 3x3 stem conv, modules 3a, 3b, pool, 4a, 4b, global pooling.
+    ``small=True``: a 3x3 stem conv, pool, modules 3a, 3b, pool, 4a, 4b, global pooling.
     """
     shape = _input_shape(input_shape, small)
     inputs = keras.Input(shape)
     if small:
         x = layers.Conv2D(32, 3, padding="same", activation="relu", name="stem_conv")(inputs)
+        x = layers.MaxPooling2D(3, strides=2, padding="same")(x)  # the modules work at half size
         modules, pool_after = GOOGLENET_SMALL_MODULES, {"3b"}
     else:
         x = layers.Conv2D(64, 7, strides=2, padding="same", activation="relu", name="conv1_7x7")(inputs)
@@ -479,13 +482,15 @@ def densenet121(input_shape=None, num_classes=None, small=False) -> keras.Model:
     """DenseNet-121 (DenseNet-BC, growth rate 32): 7x7/2 conv of 64, 3x3/2 pool, dense
     blocks of 6, 12, 24 and 16 layers with transitions (compression 0.5) between, BN-ReLU,
     global average pooling, classifier. The same layers as ``keras.applications.DenseNet121``
-    (tested: equal parameter counts). ``small=True``: growth rate 8, blocks of 4, 4, 4.
+    (tested: equal parameter counts). ``small=True``: a 3x3 stem and 2x2 pooling, growth
+    rate 8, blocks of 4, 4, 4.
     """
     shape = _input_shape(input_shape, small)
     inputs = keras.Input(shape)
     if small:
         growth_rate, blocks = 8, (4, 4, 4)
         x = layers.Conv2D(2 * growth_rate, 3, padding="same", use_bias=False)(inputs)
+        x = layers.MaxPooling2D(2)(x)  # the blocks work at half size and below
     else:
         growth_rate, blocks = 32, (6, 12, 24, 16)
         x = layers.Conv2D(2 * growth_rate, 7, strides=2, padding="same", use_bias=False)(inputs)

@@ -61,6 +61,19 @@ def count_parameters(build, *args, **kwargs) -> ParameterCount:
         global_state.set_global_attribute("uninitialized_variables", pending_before)
 
 
+def count_parameters_by_layer(build, *args, **kwargs) -> dict[str, int]:
+    """``{layer name: parameters}`` of ``build(*args, **kwargs)``, without allocating weights."""
+    counts = {}
+
+    def build_and_count():
+        model = build(*args, **kwargs)
+        counts.update({layer.name: count_of(layer).total for layer in model.layers})
+        return model
+
+    count_parameters(build_and_count)
+    return counts
+
+
 def _check_positive(**values):
     for name, value in values.items():
         if not isinstance(value, int) or isinstance(value, bool) or value < 1:

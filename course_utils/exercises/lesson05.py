@@ -9,6 +9,7 @@ import numpy as np
 from course_utils.exercises.answers import HashedAnswer
 from course_utils.exercises.cases import call_student, require_callable
 from course_utils.exercises.core import Exercise, Incorrect
+from course_utils.numpy_initialization import build_with_numpy_weights
 
 
 # --------------------------------------------------------------------------- exercise 1
@@ -30,14 +31,19 @@ _CONFIGURATIONS = [((8, 8, 16), 16, 1), ((8, 8, 8), 24, 1), ((8, 8, 16), 32, 2),
 
 
 def _as_model(block, input_shape, filters, strides, name):
-    inputs = keras.Input(input_shape)
     description = f"an input of shape {input_shape} with filters={filters}, strides={strides}"
-    outputs = call_student(block, name, description, (inputs, filters), {"strides": strides},
-                           copy_arguments=False)
-    if not isinstance(outputs, keras.KerasTensor):
-        raise Incorrect(f"{name} must return the block's output tensor (a Keras tensor, the result of "
-                        f"the last layer you applied), got {type(outputs).__name__} on {description}.")
-    return keras.Model(inputs, outputs), description
+
+    def build():
+        inputs = keras.Input(input_shape)
+        outputs = call_student(block, name, description, (inputs, filters), {"strides": strides},
+                               copy_arguments=False)
+        if not isinstance(outputs, keras.KerasTensor):
+            raise Incorrect(f"{name} must return the block's output tensor (a Keras tensor, the result "
+                            f"of the last layer you applied), got {type(outputs).__name__} on {description}.")
+        return keras.Model(inputs, outputs)
+
+    # NumPy draws the initial weights: on JAX each new shape would compile its initializer.
+    return build_with_numpy_weights(build), description
 
 
 def _zeroed(model):
