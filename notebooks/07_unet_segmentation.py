@@ -335,8 +335,8 @@ print(f"{'threshold ' + format(best_threshold, '.3f'):>15}: Dice {threshold_dice
 # %% [markdown]
 # "All background" has a high pixel accuracy and a Dice of 0: pixel accuracy rewards the
 # majority class, which is why segmentation is scored with IoU or Dice. A brightness
-# threshold is defeated by the uneven illumination and the debris. The network must do
-# better than all of these.
+# threshold falls short because of the uneven illumination and the debris. The network
+# must do clearly better than all of these.
 
 # %% [markdown]
 # ## 7. Training the U-Net with the weight map
@@ -624,9 +624,9 @@ print(f"this run: {keras.backend.backend()} backend, the U-Nets trained in "
 #   image and halves the channels on the way up, and concatenates the matching
 #   contracting-path map at each level. The paper's network has about 31 million weights;
 #   a small one is enough for small images.
-# - The paper's weight map multiplies the loss in the narrow gaps between touching cells
-#   by about ten, and with it many more touching cells come out as separate objects, at
-#   almost the same Dice.
+# - The paper's weight map gives the narrow gaps between touching cells a weight close to
+#   w0 = 10, and with it many more touching cells come out as separate objects, while the
+#   Dice hardly changes.
 # - Pixel accuracy rewards the majority class; use IoU or Dice, and say what an empty
 #   mask scores.
 # - 1-D convolutions work on time series, 3-D convolutions on video; GPUs make all of
