@@ -136,6 +136,7 @@ def vgg16(input_shape=None, num_classes=None, small=False) -> keras.Model:
     ``small=True``: three blocks of 16, 32 and 64 channels and dense layers of 128.
     """
     shape = _input_shape(input_shape, small)
+    classes = _classes(num_classes, small)  # checked before any layer is built
     blocks, dense = (VGG_SMALL_BLOCKS, 128) if small else (VGG16_BLOCKS, 4096)
     model = keras.Sequential([keras.Input(shape)], name="vgg16_small" if small else "vgg16")
     for block, widths in enumerate(blocks, start=1):
@@ -148,7 +149,7 @@ def vgg16(input_shape=None, num_classes=None, small=False) -> keras.Model:
     model.add(layers.Dropout(0.5))
     model.add(layers.Dense(dense, activation="relu", name="fc2"))
     model.add(layers.Dropout(0.5))
-    model.add(layers.Dense(_classes(num_classes, small), name="predictions"))
+    model.add(layers.Dense(classes, name="predictions"))
     return model
 
 
@@ -208,6 +209,7 @@ def googlenet(input_shape=None, num_classes=None, small=False) -> keras.Model:
     ``small=True``: a 3x3 stem conv, pool, modules 3a, 3b, pool, 4a, 4b, global pooling.
     """
     shape = _input_shape(input_shape, small)
+    classes = _classes(num_classes, small)  # checked before any layer is built
     inputs = keras.Input(shape)
     if small:
         x = layers.Conv2D(32, 3, padding="same", activation="relu", name="stem_conv")(inputs)
@@ -226,7 +228,7 @@ def googlenet(input_shape=None, num_classes=None, small=False) -> keras.Model:
             x = layers.MaxPooling2D(3, strides=2, padding="same")(x)
     x = layers.GlobalAveragePooling2D()(x)
     x = layers.Dropout(0.4)(x)
-    outputs = layers.Dense(_classes(num_classes, small), name="classifier")(x)
+    outputs = layers.Dense(classes, name="classifier")(x)
     return keras.Model(inputs, outputs, name="googlenet_small" if small else "googlenet")
 
 
@@ -279,6 +281,7 @@ def xception(input_shape=None, num_classes=None, small=False) -> keras.Model:
     ``small=True``: a 16-channel stem, blocks of 32 and 64, one middle block.
     """
     shape = _input_shape(input_shape, small, default=(299, 299, 3))
+    classes = _classes(num_classes, small)  # checked before any layer is built
     inputs = keras.Input(shape)
     if small:
         x = layers.Conv2D(16, 3, padding="same", use_bias=False)(inputs)
@@ -302,7 +305,7 @@ def xception(input_shape=None, num_classes=None, small=False) -> keras.Model:
             x = layers.SeparableConv2D(width, 3, padding="same", use_bias=False)(x)
             x = layers.ReLU()(_batch_norm()(x))
     x = layers.GlobalAveragePooling2D()(x)
-    outputs = layers.Dense(_classes(num_classes, small), name="predictions")(x)
+    outputs = layers.Dense(classes, name="predictions")(x)
     return keras.Model(inputs, outputs, name="xception_small" if small else "xception")
 
 
@@ -405,6 +408,7 @@ def resnet50(input_shape=None, num_classes=None, small=False, use_bias=False) ->
     ``small=True``: a 3x3 stem and three stages of one bottleneck block (8, 16, 32 filters).
     """
     shape = _input_shape(input_shape, small)
+    classes = _classes(num_classes, small)  # checked before any layer is built
     inputs = keras.Input(shape)
     if small:
         x = layers.Conv2D(16, 3, padding="same", use_bias=use_bias)(inputs)
@@ -419,7 +423,7 @@ def resnet50(input_shape=None, num_classes=None, small=False, use_bias=False) ->
         for block in range(blocks):
             x = bottleneck_block(x, filters, strides=stride if block == 0 else 1, use_bias=use_bias)
     x = layers.GlobalAveragePooling2D()(x)
-    outputs = layers.Dense(_classes(num_classes, small), name="predictions")(x)
+    outputs = layers.Dense(classes, name="predictions")(x)
     return keras.Model(inputs, outputs, name="resnet50_small" if small else "resnet50")
 
 
@@ -486,6 +490,7 @@ def densenet121(input_shape=None, num_classes=None, small=False) -> keras.Model:
     rate 8, blocks of 4, 4, 4.
     """
     shape = _input_shape(input_shape, small)
+    classes = _classes(num_classes, small)  # checked before any layer is built
     inputs = keras.Input(shape)
     if small:
         growth_rate, blocks = 8, (4, 4, 4)
@@ -502,7 +507,7 @@ def densenet121(input_shape=None, num_classes=None, small=False) -> keras.Model:
             x = transition_layer(x)
     x = layers.ReLU()(_batch_norm()(x))
     x = layers.GlobalAveragePooling2D()(x)
-    outputs = layers.Dense(_classes(num_classes, small), name="predictions")(x)
+    outputs = layers.Dense(classes, name="predictions")(x)
     return keras.Model(inputs, outputs, name="densenet121_small" if small else "densenet121")
 
 

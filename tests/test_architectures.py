@@ -16,7 +16,11 @@ from course_utils import architectures as arch
 from course_utils import ilsvrc, image_datasets
 from course_utils.parameter_counts import (ParameterCount, conv_multiply_adds, conv_parameters, count_of,
                                            count_parameters, separable_multiply_adds, separable_parameters)
+from course_utils.numpy_initialization import build_with_numpy_weights
 from course_utils.weight_gradients import conv_kernel_gradient_norms
+
+# Models here get NumPy-drawn initial weights: on JAX every new weight shape would
+# otherwise compile its random initializer (about a second of CPU each).
 
 
 def weights_only(model_count_builder):
@@ -101,7 +105,7 @@ def test_small_variants_run_forward():
     # compiles each new initializer shape, which makes every model cost seconds.
     images = np.random.default_rng(0).random((2, 28, 28, 1)).astype("float32")
     for name in ("LeNet-5", "ResNet-20"):
-        logits = arch.small_models()[name]().predict(images, verbose=0)
+        logits = build_with_numpy_weights(arch.small_models()[name]).predict(images, verbose=0)
         assert logits.shape == (2, 10) and np.isfinite(logits).all(), name
 
 
@@ -115,8 +119,11 @@ def test_bad_input_shape_says_what_it_wants():
 # Blocks ------------------------------------------------------------------------------------
 
 def _block_model(block, input_shape, *args, **kwargs):
-    inputs = keras.Input(input_shape)
-    return keras.Model(inputs, block(inputs, *args, **kwargs))
+    def build():
+        inputs = keras.Input(input_shape)
+        return keras.Model(inputs, block(inputs, *args, **kwargs))
+
+    return build_with_numpy_weights(build)
 
 
 def test_naive_inception_module_keeps_the_input_channels_and_costs_more():
@@ -131,7 +138,8 @@ def test_naive_inception_module_keeps_the_input_channels_and_costs_more():
 def test_separable_conv_equals_keras_separable_conv2d():
     rng = np.random.default_rng(1)
     ours = _block_model(arch.separable_conv, (9, 9, 6), 10, 3)
-    theirs = keras.Sequential([keras.Input((9, 9, 6)), keras.layers.SeparableConv2D(10, 3, padding="same")])
+    theirs = build_with_numpy_weights(lambda: keras.Sequential(
+        [keras.Input((9, 9, 6)), keras.layers.SeparableConv2D(10, 3, padding="same")]))
     assert ours.count_params() == theirs.count_params() == separable_parameters(3, 6, 10)
     depthwise, pointwise, bias = (rng.normal(size=w.shape).astype("float32") for w in theirs.get_weights())
     theirs.set_weights([depthwise, pointwise, bias])
@@ -201,17 +209,16 @@ def test_count_parameters_allocates_nothing_and_leaves_no_variable_pending():
 
     before = list(global_state.get_global_attribute("uninitialized_variables") or [])
     count = count_parameters(arch.vgg16, small=True)
-    assert count == count_of(arch.vgg16(small=True)) == ParameterCount(200_378, 0)
+    assert count == count_of(build_with_numpy_weights(arch.vgg16, small=True)) == ParameterCount(200_378, 0)
     assert list(global_state.get_global_attribute("uninitialized_variables") or []) == before
 
 
 # Gradients at each layer ------------------------------------------------------------------
 
 def test_conv_kernel_gradient_norms_match_central_differences():
-    keras.utils.set_random_seed(3)
-    model = keras.Sequential([keras.Input((5, 5, 1)), keras.layers.Conv2D(2, 3, name="first"),
-                              keras.layers.Conv2D(3, 3, activation="tanh"), keras.layers.Flatten(),
-                              keras.layers.Dense(4)])
+    model = build_with_numpy_weights(lambda: keras.Sequential([
+        keras.Input((5, 5, 1)), keras.layers.Conv2D(2, 3, name="first"),
+        keras.layers.Conv2D(3, 3, activation="tanh"), keras.layers.Flatten(), keras.layers.Dense(4)]), seed=3)
     rng = np.random.default_rng(3)
     images = rng.normal(size=(6, 5, 5, 1)).astype("float32")
     labels = rng.integers(0, 4, size=6)
@@ -238,7 +245,7 @@ def test_conv_kernel_gradient_norms_match_central_differences():
 
 
 def test_gradient_norms_want_images_and_labels_that_match():
-    model = arch.lenet5(small=True)
+    model = build_with_numpy_weights(arch.lenet5, small=True)
     with pytest.raises(ValueError, match="one integer label per image"):
         conv_kernel_gradient_norms(model, np.zeros((3, 28, 28, 1)), np.zeros(2, int))
 
