@@ -35,7 +35,7 @@ def class_probabilities(model: keras.Model, images, *, from_logits: bool = True,
     images = np.asarray(images, dtype="float32")
     # predict_on_batch runs the model compiled (tf.function, jax.jit) in inference mode:
     # several times faster than an eager call for the many small batches of an attack.
-    outputs = [np.asarray(model.predict_on_batch(images[start:start + batch_size]))
+    outputs = [_predict_padded(model, images[start:start + batch_size])
                for start in range(0, len(images), batch_size)]
     outputs = np.concatenate(outputs) if outputs else np.zeros((0, model.output_shape[-1]), "float32")
     if not from_logits:
@@ -43,6 +43,19 @@ def class_probabilities(model: keras.Model, images, *, from_logits: bool = True,
     outputs = outputs.astype("float64")
     exponentials = np.exp(outputs - outputs.max(axis=1, keepdims=True))  # no overflow
     return (exponentials / exponentials.sum(axis=1, keepdims=True)).astype("float32")
+
+
+def _predict_padded(model, batch: np.ndarray) -> np.ndarray:
+    """predict_on_batch on the batch padded with zeros to a power of two (at least 8).
+
+    A compiled prediction function is traced again for every new batch size; the attacks
+    ask for many sizes (500, 54, 400, 360, ...), and padding keeps them to a handful.
+    """
+    count = len(batch)
+    padded_count = max(8, 1 << (count - 1).bit_length())
+    if padded_count != count:
+        batch = np.concatenate([batch, np.zeros((padded_count - count, *batch.shape[1:]), batch.dtype)])
+    return np.asarray(model.predict_on_batch(batch))[:count]
 
 
 def _checked_images(images) -> np.ndarray:

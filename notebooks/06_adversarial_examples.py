@@ -100,7 +100,7 @@ class_names = {
 }[dataset_name]
 
 (train_images, train_labels), (test_images, test_labels) = load(dataset_name)
-train_count = by_mode(fast=12_000, full=60_000)
+train_count = by_mode(fast=10_000, full=60_000)
 attack_count = by_mode(fast=500, full=10_000)   # test images every attack is measured on
 x_train, y_train = prepare_images(train_images[:train_count]), train_labels[:train_count].astype("int32")
 x_test, y_test = prepare_images(test_images[:attack_count]), test_labels[:attack_count].astype("int32")
@@ -319,7 +319,7 @@ show_explorer(
 
 # %%
 target_class = {"mnist": 3, "fashion-mnist": 8}[dataset_name]   # our "ostrich"
-pgd_steps = by_mode(fast=20, full=50)
+pgd_steps = by_mode(fast=15, full=50)
 per_class = by_mode(fast=6, full=50)        # images per source class
 epsilon_grid = [0.05, 0.1, 0.15, 0.2, 0.25, 0.3]
 sources = np.concatenate([np.flatnonzero(y_test == source)[:per_class]
@@ -386,7 +386,7 @@ gradient_confidence = adversarial.class_probabilities(model, by_gradient)[np.ara
 
 evolution = adversarial.fooling_images_by_evolution(
     lambda images: adversarial.class_probabilities(model, images),   # outputs only: a black box
-    np.arange(10), x_test.shape[1:], generations=by_mode(fast=400, full=1000),
+    np.arange(10), x_test.shape[1:], generations=by_mode(fast=600, full=1500),
     confidence=fooling_confidence, rng=rng)
 evolved_confidence = adversarial.class_probabilities(model, evolution.images)[np.arange(10), np.arange(10)]
 print("confidence, gradient ascent: ", np.round(gradient_confidence, 4))
@@ -504,9 +504,9 @@ print(f"median gap between the best and the second-best score on clean images: "
 train_epsilon = 0.25
 defended = keras.models.clone_model(model)
 defended.set_weights(model.get_weights())
-defence_count = by_mode(fast=4_000, full=60_000)
+defence_count = by_mode(fast=3_000, full=60_000)
 defence_epochs = by_mode(fast=2, full=5)
-chunk = 2_000                                   # images per regeneration of the adversarial set
+chunk = by_mode(fast=1_500, full=2_000)         # images per regeneration of the adversarial set
 batch_size = 128
 chunk_steps = -(-2 * chunk // batch_size)
 compile_fast_cnn(defended, total_steps=defence_epochs * (-(-defence_count // chunk)) * chunk_steps,
