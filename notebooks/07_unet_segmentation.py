@@ -445,8 +445,11 @@ print(f"  plain cross-entropy:    {found_plain} found as separate objects "
       f"({found_plain / total_cells:.0%}), Dice {mean_dice(plain_predicted, test_cells.foreground):.3f}")
 
 # %%
-# The learning outcome of the weight map: many more cells come out on their own.
-assert found_weighted >= 1.2 * found_plain, (found_weighted, found_plain)
+# The learning outcome of the weight map: it at least halves the cells that are not
+# found on their own (merged with a neighbour, or missed).
+missed_weighted, missed_plain = total_cells - found_weighted, total_cells - found_plain
+print(f"cells not found: {missed_weighted} with the weight map, {missed_plain} without")
+assert missed_weighted <= 0.5 * missed_plain, (missed_weighted, missed_plain)
 assert found_weighted >= by_mode(fast=0.75, full=0.85) * total_cells, found_weighted
 
 # %% [markdown]
@@ -625,7 +628,7 @@ print(f"this run: {keras.backend.backend()} backend, the U-Nets trained in "
 #   contracting-path map at each level. The paper's network has about 31 million weights;
 #   a small one is enough for small images.
 # - The paper's weight map gives the narrow gaps between touching cells a weight close to
-#   w0 = 10, and with it many more touching cells come out as separate objects, while the
+#   w0 = 10, and with it far fewer touching cells are merged into one object, while the
 #   Dice hardly changes.
 # - Pixel accuracy rewards the majority class; use IoU or Dice, and say what an empty
 #   mask scores.
