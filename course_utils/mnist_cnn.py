@@ -68,16 +68,29 @@ def compile_plain_convnet(model: keras.Model) -> keras.Model:
     return model
 
 
-def build_fast_cnn(widths=FAST_WIDTHS, batch_norm_momentum=FAST_BATCH_NORM_MOMENTUM) -> keras.Model:
-    """Conv-pool-BN-ReLU blocks of the given widths, then a dense layer to 10 logits."""
+def build_fast_cnn(widths=FAST_WIDTHS, batch_norm_momentum=FAST_BATCH_NORM_MOMENTUM,
+                   convs_per_block: int = 1) -> keras.Model:
+    """Blocks of the given widths, then a dense layer to 10 logits.
+
+    A block is ``convs_per_block - 1`` times conv-BN-ReLU at full resolution, then
+    conv-pool-BN-ReLU; its last ReLU is named ``block<i>_output`` (for feature maps).
+    Two convolutions per block see 5x5 before each pooling, at several times the cost.
+    """
+    if convs_per_block < 1:
+        raise ValueError(f"convs_per_block must be at least 1, got {convs_per_block}")
     inputs = keras.Input(shape=INPUT_SHAPE)
     x = inputs
-    for width in widths:
+    for block, width in enumerate(widths, start=1):
+        for _ in range(convs_per_block - 1):
+            x = layers.Conv2D(width, kernel_size=3, padding="same", use_bias=False)(x)
+            x = layers.BatchNormalization(momentum=batch_norm_momentum)(x)
+            x = layers.ReLU()(x)
         # No bias: batch normalisation's beta already adds one per channel.
         x = layers.Conv2D(width, kernel_size=3, padding="same", use_bias=False)(x)
+        # Pool before normalising: the BN and ReLU then run on a quarter of the pixels.
         x = layers.MaxPooling2D(pool_size=2)(x)
         x = layers.BatchNormalization(momentum=batch_norm_momentum)(x)
-        x = layers.ReLU()(x)
+        x = layers.ReLU(name=f"block{block}_output")(x)
     x = layers.Flatten()(x)
     logits = layers.Dense(NUM_CLASSES)(x)
     return keras.Model(inputs, logits, name="fast_cnn")

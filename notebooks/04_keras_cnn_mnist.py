@@ -251,8 +251,8 @@ print(f"plain convnet: {plain_result[0]:.1f} s per epoch (after the first), test
 assert plain_result[1] >= by_mode(fast=0.90, full=0.985), "the plain convnet did not learn"
 
 # %% [markdown]
-# The Keras example trains 15 epochs; it needs about 9 to pass 99.0 % on the full test
-# set. `benchmarks/benchmark_mnist.py` times that, in the same process as our recipe.
+# The Keras example trains 15 epochs; on the full data it first passes 99.0 % on the
+# full test set after about 6 of them. `benchmarks/benchmark_mnist.py` times that, in the same process as our recipe.
 
 # %% [markdown]
 # ## 4. A faster recipe, ingredient by ingredient
@@ -576,17 +576,30 @@ print(f"augmentation changes the test accuracy by {100 * gain:+.1f} points")
 # %% [markdown]
 # ## 7. A longer run, and a model to keep
 #
-# For the best accuracy we can afford: a wider network (32, 64 and 128 filters), the
-# augmentation above, and more epochs of the same schedule. In full mode it trains on
-# all the data for 15 epochs and must stay above 99.0 %; fast mode runs the same code on the
-# subset, with half the filters and 3 epochs. The trained model is saved in Keras's
-# native `.keras` format, outside the repository, for lesson 06 to reuse.
+# For the best accuracy we can afford, two changes to the recipe and more epochs:
+# - **two 3x3 convolutions in every block** before its pooling (conv-BN-ReLU, then
+#   conv-pool-BN-ReLU): as lesson 02 showed, two stacked 3x3 layers see a 5x5 window, so
+#   each block sees more of a stroke before the resolution halves. `course_utils`'s
+#   `build_fast_cnn` does it with `convs_per_block=2`; the printout below counts its cost;
+# - **the augmentation above**, so that many epochs on the same digits don't overfit.
+#
+# In full mode it trains on all 60,000 digits for 15 epochs and must reach 99.4 %; fast
+# mode runs the same code on the subset, with half the filters and 3 epochs. The trained
+# model is saved in Keras's native `.keras` format, outside the repository, for lesson 06
+# to reuse.
 
 # %%
 long_epochs = by_mode(fast=3, full=15)
+long_widths = by_mode(fast=(8, 16, 32), full=(16, 32, 64))
 set_seed(42)
-long_widths = by_mode(fast=(16, 32, 64), full=(32, 64, 128))
-best = with_augmentation(build_fast_cnn(widths=long_widths))
+network = mnist_cnn.build_fast_cnn(widths=long_widths, convs_per_block=2)
+channels = (1,) + long_widths
+long_cost = sum(conv_multiply_adds(size, size, width, 3, c_in) + conv_multiply_adds(size, size, width, 3, width)
+                for size, c_in, width in zip((28, 14, 7), channels, long_widths))
+print(f"{network.count_params():,} parameters; {long_cost:,} multiply-adds per image in the "
+      f"convolutions ({long_cost / fast_cost:.1f}x our recipe's {fast_cost:,})")
+
+best = with_augmentation(network)
 best.compile(optimizer=keras.optimizers.Adam(mnist_cnn.warmup_cosine_schedule(
                  mnist_cnn.steps_for(len(x_train), 128, long_epochs), 3e-3)),
              loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
@@ -596,9 +609,9 @@ best_history = best.fit(x_train, y_train, batch_size=128, epochs=long_epochs,
                         validation_data=(x_test, y_test), verbose=0)
 best_seconds = time.perf_counter() - started
 best_accuracy = best_history.history["val_accuracy"][-1]
-print(f"{best.count_params():,} parameters, {long_epochs} epochs in {best_seconds:.0f} s: "
-      f"test accuracy {best_accuracy:.4f}")
-assert best_accuracy >= by_mode(fast=0.95, full=0.99), f"the long run reached only {best_accuracy:.4f}"
+print(f"{long_epochs} epochs in {best_seconds:.0f} s: test accuracy {best_accuracy:.4f}, "
+      f"training accuracy (on augmented digits) {best_history.history['accuracy'][-1]:.4f}")
+assert best_accuracy >= by_mode(fast=0.95, full=0.994), f"the long run reached only {best_accuracy:.4f}"
 
 classifier = best.layers[-1]  # the network without the augmentation layers, for lesson 06
 saved = mnist_cnn.save_model(classifier, "lesson04_mnist_cnn")
@@ -620,19 +633,20 @@ for ax in axes:
 plt.show()
 
 # %% [markdown]
-# The training accuracy sits *below* the test accuracy: the network is trained on
-# augmented digits, which are harder than the clean test digits it is scored on.
+# The training accuracy is measured on augmented digits, which are harder than the clean
+# test digits: early on it sits *below* the test accuracy. It climbs past it only as the
+# network, late in the schedule, fits even its shifted and rotated training digits.
 
 # %% [markdown]
 # ## 8. What did it learn?
 #
 # The lecture's picture of the visual system: the first stages respond to edges and
-# blobs, later ones to combinations of them. The first layer's 32 filters are 3x3
-# weights on the pixels; most look like small edge and spot detectors.
+# blobs, later ones to combinations of them. Each first-layer filter is 3x3 weights on
+# the pixels; most look like small edge and spot detectors.
 
 # %%
 first_conv = classifier.layers[1]
-kernels = keras.ops.convert_to_numpy(first_conv.kernel)[:, :, 0, :]  # 3 x 3 x 32
+kernels = keras.ops.convert_to_numpy(first_conv.kernel)[:, :, 0, :]  # 3 x 3 x filters
 fig, axes = plt.subplots(2, kernels.shape[-1] // 2, figsize=(10, 1.6))
 for ax, index in zip(axes.flat, range(kernels.shape[-1])):
     ax.imshow(kernels[:, :, index], cmap="RdBu_r", vmin=-np.abs(kernels).max(), vmax=np.abs(kernels).max())
@@ -646,7 +660,7 @@ plt.show()
 # and more abstract parts of the digit.
 
 # %%
-block_outputs = [layer.output for layer in classifier.layers if isinstance(layer, layers.ReLU)]
+block_outputs = [classifier.get_layer(f"block{block}_output").output for block in (1, 2, 3)]
 feature_model = keras.Model(classifier.inputs, block_outputs)
 maps = feature_model.predict(x_test[:1], verbose=0)
 fig, axes = plt.subplots(len(maps), 9, figsize=(10, 3.6))

@@ -35,6 +35,32 @@ def test_fast_cnn_pools_before_normalising_and_outputs_logits():
     assert dense.activation is keras.activations.linear
 
 
+def test_two_convolutions_per_block_by_hand():
+    widths = (16, 32, 64)
+    model = mnist_cnn.build_fast_cnn(widths, convs_per_block=2)
+    channels = (1,) + widths
+    # Per block: c_in -> width, then width -> width; each conv followed by a BN of 4 per channel.
+    convolutions = sum(9 * c_in * width + 9 * width * width for c_in, width in zip(channels[:-1], widths))
+    batch_norm = sum(2 * 4 * width for width in widths)
+    dense = 3 * 3 * 64 * 10 + 10
+    assert convolutions + batch_norm + dense == 78_234 == model.count_params()
+    kinds = [type(layer).__name__ for layer in model.layers]
+    block = ["Conv2D", "BatchNormalization", "ReLU", "Conv2D", "MaxPooling2D", "BatchNormalization", "ReLU"]
+    assert kinds == ["InputLayer"] + block * 3 + ["Flatten", "Dense"]
+
+
+def test_each_block_names_its_output():
+    for convs_per_block in (1, 2):
+        model = mnist_cnn.build_fast_cnn((8, 16, 32), convs_per_block=convs_per_block)
+        shapes = [model.get_layer(f"block{block}_output").output.shape for block in (1, 2, 3)]
+        assert [tuple(shape[1:]) for shape in shapes] == [(14, 14, 8), (7, 7, 16), (3, 3, 32)]
+
+
+def test_a_block_needs_a_convolution():
+    with pytest.raises(ValueError, match="convs_per_block"):
+        mnist_cnn.build_fast_cnn(convs_per_block=0)
+
+
 def test_warmup_cosine_schedule_shape():
     schedule = mnist_cnn.warmup_cosine_schedule(100, peak_learning_rate=1e-2, warmup_fraction=0.2)
     rate = lambda step: float(keras.ops.convert_to_numpy(schedule(step)))  # noqa: E731
