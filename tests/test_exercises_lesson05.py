@@ -2,34 +2,25 @@
 wrong residual blocks fail with a hint that names the mistake."""
 
 import keras
-import pytest
 
 from course_utils import architectures as arch
-from course_utils.exercises import ExerciseFailed, NotDoneYet
+from course_utils.exercises import NotDoneYet
 from course_utils.exercises.lesson05 import _reference_residual_block, exercise_1, exercise_2
+
+from exercise_checks import fails, passes
 
 layers = keras.layers
 
 
-def passes(exercise, answer, capsys):
-    exercise.check(answer)
-    assert capsys.readouterr().out.startswith("Correct")
-
-
-def fails(exercise, answer, match):
-    with pytest.raises(ExerciseFailed, match=match):
-        exercise.check(answer)
-
-
 def test_reference_residual_block_passes(capsys):
-    passes(exercise_1, _reference_residual_block, capsys)
+    passes(exercise_1, _reference_residual_block, capsys=capsys)
 
 
 def test_the_lessons_own_plain_block_fails():
     # The same layers without the shortcut: right shape, and right parameters wherever the
     # shape stays, so only the zero-weight test can catch it.
     fails(exercise_1, lambda x, filters, strides=1: arch.basic_block(x, filters, strides, residual=False),
-          "not added back|parameters")
+          match="not added back|parameters")
 
 
 def _block(x, filters, strides=1, *, bias=False, shortcut="projection", relu_before_add=False):
@@ -49,23 +40,23 @@ def _block(x, filters, strides=1, *, bias=False, shortcut="projection", relu_bef
 
 
 def test_convolutions_with_biases_fail_with_the_batch_norm_hint():
-    fails(exercise_1, lambda x, f, strides=1: _block(x, f, strides, bias=True), "use_bias=False")
+    fails(exercise_1, lambda x, f, strides=1: _block(x, f, strides, bias=True), match="use_bias=False")
 
 
 def test_a_shortcut_without_batch_norm_fails():
-    fails(exercise_1, lambda x, f, strides=1: _block(x, f, strides, shortcut="bare"), "1x1 convolution")
+    fails(exercise_1, lambda x, f, strides=1: _block(x, f, strides, shortcut="bare"), match="1x1 convolution")
 
 
 def test_relu_before_the_addition_fails():
-    fails(exercise_1, lambda x, f, strides=1: _block(x, f, strides, relu_before_add=True), "after adding")
+    fails(exercise_1, lambda x, f, strides=1: _block(x, f, strides, relu_before_add=True), match="after adding")
 
 
 def test_wrong_output_shape_fails():
-    fails(exercise_1, lambda x, f, strides=1: _reference_residual_block(x, f, 1), "output shape")
+    fails(exercise_1, lambda x, f, strides=1: _reference_residual_block(x, f, 1), match="output shape")
 
 
 def test_a_block_that_returns_a_layer_not_a_tensor_fails():
-    fails(exercise_1, lambda x, f, strides=1: layers.ReLU(), "Keras tensor")
+    fails(exercise_1, lambda x, f, strides=1: layers.ReLU(), match="Keras tensor")
 
 
 def test_stub_is_not_done_yet(capsys):
@@ -77,7 +68,7 @@ def test_stub_is_not_done_yet(capsys):
 
 
 def test_dense_block_channels(capsys):
-    passes(exercise_2, 1024, capsys)
-    fails(exercise_2, 768, "256 input channels are still there")
-    fails(exercise_2, 512, "transition")
-    fails(exercise_2, 1024.0, "floor division")
+    passes(exercise_2, 1024, capsys=capsys)
+    fails(exercise_2, 768, match="256 input channels are still there")
+    fails(exercise_2, 512, match="transition")
+    fails(exercise_2, 1024.0, match="floor division")

@@ -5,29 +5,16 @@ import numpy as np
 import pytest
 
 from course_utils import adversarial
-from course_utils.exercises import NOT_DONE_PHRASE, ExerciseFailed, NotDoneYet
+from course_utils.exercises import NOT_DONE_PHRASE
 from course_utils.exercises import lesson06
 from course_utils.input_gradients import input_gradient
 
-
-def passes(exercise, answer, capsys):
-    exercise.check(answer)
-    out = capsys.readouterr().out
-    assert out.startswith("Correct"), out
-
-
-def fails(exercise, answer, match):
-    with pytest.raises(ExerciseFailed, match=match):
-        exercise.check(answer)
-
-
-def stub(*args, **kwargs):
-    raise NotDoneYet()
+from exercise_checks import fails, passes, stub
 
 
 def test_fgsm_reference_and_the_course_function_pass(capsys):
-    passes(lesson06.exercise_1, lesson06._reference_fgsm, capsys)
-    passes(lesson06.exercise_1, adversarial.fgsm, capsys)
+    passes(lesson06.exercise_1, lesson06._reference_fgsm, capsys=capsys)
+    passes(lesson06.exercise_1, adversarial.fgsm, capsys=capsys)
 
 
 def student_fgsm_with_a_tensorflow_style_mean_loss(model, images, labels, epsilon):
@@ -37,7 +24,7 @@ def student_fgsm_with_a_tensorflow_style_mean_loss(model, images, labels, epsilo
 
 
 def test_a_correct_answer_written_differently_passes(capsys):
-    passes(lesson06.exercise_1, student_fgsm_with_a_tensorflow_style_mean_loss, capsys)
+    passes(lesson06.exercise_1, student_fgsm_with_a_tensorflow_style_mean_loss, capsys=capsys)
 
 
 @pytest.mark.parametrize("wrong, match", [
@@ -49,7 +36,7 @@ def test_a_correct_answer_written_differently_passes(capsys):
     (lambda model, images, labels, epsilon: images[:, :4], "shape"),
 ])
 def test_fgsm_mistakes_fail_with_their_hint(wrong, match):
-    fails(lesson06.exercise_1, wrong, match)
+    fails(lesson06.exercise_1, wrong, match=match)
 
 
 def test_the_wrong_answers_really_differ_from_the_reference_on_the_hidden_cases():
@@ -65,10 +52,10 @@ def test_the_wrong_answers_really_differ_from_the_reference_on_the_hidden_cases(
 
 
 def test_targeted_reference_passes_and_the_lessons_fgsm_does_not(capsys):
-    passes(lesson06.exercise_2, lesson06._reference_one_step_targeted, capsys)
-    fails(lesson06.exercise_2, adversarial.fgsm, "raises\\* the target's loss")   # the lesson's code
-    fails(lesson06.exercise_2, lesson06._targeted_without_clip, "leave \\[0, 1\\]")
-    fails(lesson06.exercise_2, lesson06._targeted_away_from_prediction, "predicted class")
+    passes(lesson06.exercise_2, lesson06._reference_one_step_targeted, capsys=capsys)
+    fails(lesson06.exercise_2, adversarial.fgsm, match="raises\\* the target's loss")   # the lesson's code
+    fails(lesson06.exercise_2, lesson06._targeted_without_clip, match="leave \\[0, 1\\]")
+    fails(lesson06.exercise_2, lesson06._targeted_away_from_prediction, match="predicted class")
 
 
 @pytest.mark.parametrize("exercise", [lesson06.exercise_1, lesson06.exercise_2], ids=["fgsm", "targeted"])
@@ -82,4 +69,4 @@ def test_stubs_and_placeholders_are_not_done_yet(exercise, capsys):
 
 
 def test_passing_the_result_instead_of_the_function_is_explained():
-    fails(lesson06.exercise_1, np.zeros((2, 8, 8, 1)), "the function itself")
+    fails(lesson06.exercise_1, np.zeros((2, 8, 8, 1)), match="the function itself")

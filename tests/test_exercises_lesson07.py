@@ -4,27 +4,18 @@ plausible wrong answers fail with their hint."""
 import numpy as np
 import pytest
 
-from course_utils.exercises import NOT_DONE_PHRASE, ExerciseFailed, NotDoneYet
+from course_utils.exercises import NOT_DONE_PHRASE
 from course_utils.exercises.lesson07 import (_reference_dice, _reference_unet_output_size,
                                              exercise_1, exercise_2)
 from course_utils.segmentation_metrics import mean_dice, mean_iou
 from course_utils.unet import valid_output_size
 
-
-def passes(exercise, answer, capsys):
-    exercise.check(answer)
-    out = capsys.readouterr().out
-    assert out.startswith("Correct"), out
-
-
-def fails(exercise, answer, match):
-    with pytest.raises(ExerciseFailed, match=match):
-        exercise.check(answer)
+from exercise_checks import fails, passes, stub
 
 
 def test_dice_reference_and_the_course_metric_pass(capsys):
-    passes(exercise_1, _reference_dice, capsys)
-    passes(exercise_1, mean_dice, capsys)  # the lesson's metric is a right answer too
+    passes(exercise_1, _reference_dice, capsys=capsys)
+    passes(exercise_1, mean_dice, capsys=capsys)  # the lesson's metric is a right answer too
 
 
 def iou(predicted, truth):  # the lesson's other metric is not Dice
@@ -56,12 +47,12 @@ def dice_over_union(predicted, truth):
     (dice_over_union, "wrong values"),
 ])
 def test_wrong_dice_answers_fail_with_a_hint(wrong, match):
-    fails(exercise_1, wrong, match)
+    fails(exercise_1, wrong, match=match)
 
 
 def test_unet_output_size_reference_and_course_function_pass(capsys):
-    passes(exercise_2, _reference_unet_output_size, capsys)
-    passes(exercise_2, valid_output_size, capsys)
+    passes(exercise_2, _reference_unet_output_size, capsys=capsys)
+    passes(exercise_2, valid_output_size, capsys=capsys)
 
 
 def no_bottleneck(size, depth):
@@ -104,7 +95,7 @@ def up_path_without_convolutions(size, depth):
     (up_path_without_convolutions, "wrong values"),
 ])
 def test_wrong_output_sizes_fail_with_a_hint(wrong, match):
-    fails(exercise_2, wrong, match)
+    fails(exercise_2, wrong, match=match)
 
 
 def test_the_hidden_sizes_all_fit_the_network():
@@ -115,9 +106,6 @@ def test_the_hidden_sizes_all_fit_the_network():
 
 
 def test_stubs_and_placeholders_are_not_done_yet(capsys):
-    def stub(*args):
-        raise NotDoneYet()
-
     for exercise in (exercise_1, exercise_2):
         exercise.check(...)
         exercise.check(stub)
