@@ -214,7 +214,7 @@ assert sum(by_hand.values()) == plain.count_params()
 # Now train it, timing it, with the test accuracy measured after every epoch.
 
 # %%
-class EpochTimer(keras.callbacks.Callback):
+class EpochTimer(keras.callbacks.Callback):  # later lessons import it from course_utils.epoch_timer
     """Wall time of every epoch, to measure the cost of training apart from compilation."""
 
     def on_train_begin(self, logs=None):

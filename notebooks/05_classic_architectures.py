@@ -55,8 +55,6 @@ if "google.colab" in sys.modules:
                     "git+https://github.com/open-cnn-course/cnn-course.git@main"], check=True)
 
 # %%
-import time
-
 import keras
 import matplotlib.pyplot as plt
 import numpy as np
@@ -64,6 +62,7 @@ import numpy as np
 from course_utils import architectures as arch
 from course_utils import ilsvrc
 from course_utils.env import enable_gpu_memory_growth
+from course_utils.epoch_timer import EpochTimer  # lesson 04's callback
 from course_utils.figures import use_course_style
 from course_utils.image_datasets import load_preferred
 from course_utils.mode import by_mode, describe_mode
@@ -406,14 +405,6 @@ plt.show()
 # families train (LeNet-5, AlexNet, VGG and ResNet-20); full mode trains all seven.
 
 # %%
-class EpochTimes(keras.callbacks.Callback):
-    def on_epoch_begin(self, epoch, logs=None):
-        self.started = time.perf_counter()
-
-    def on_epoch_end(self, epoch, logs=None):
-        self.seconds = getattr(self, "seconds", []) + [time.perf_counter() - self.started]
-
-
 comparison_epochs = by_mode(fast=2, full=10)
 small_models = arch.small_models(data.input_shape, data.num_classes)
 # Fast mode trains four of the seven: compiling the training steps of the other three
@@ -426,10 +417,10 @@ for name in families:
     model = build_with_numpy_weights(build, seed=42)
     model.compile(optimizer=keras.optimizers.Adam(2e-3),
                   loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True), metrics=["accuracy"])
-    timer = EpochTimes()
+    timer = EpochTimer()
     model.fit(data.x_train, data.y_train, batch_size=32, epochs=comparison_epochs, verbose=0, callbacks=[timer])
     _, accuracy = model.evaluate(data.x_test, data.y_test, batch_size=500, verbose=0)
-    comparison[name] = (accuracy, count_of(model).trainable, float(np.mean(timer.seconds[1:])))
+    comparison[name] = (accuracy, count_of(model).trainable, float(np.mean(timer.after_first)))
 
 print(f"{data.name}: {len(data.x_train)} training images, {comparison_epochs} epochs, "
       f"{len(data.x_test)} test images")
