@@ -373,6 +373,12 @@ for residual in (False, True):
         print(f"{model.name:>9}: training error after {degradation_epochs} epoch(s) "
               f"{training_error[(residual, depth)][-1]:.3f}")
 
+deepest, shallower = degradation_depths[-1], degradation_depths[-2]
+if by_mode(fast=False, full=True):  # one epoch on 512 images (fast mode) shows nothing reliable
+    plain_deepest = training_error[(False, deepest)][-1]
+    assert plain_deepest > training_error[(False, shallower)][-1], "no degradation among the plain networks"
+    assert training_error[(True, deepest)][-1] < plain_deepest, "the residual network trained no better"
+
 # %%
 fig, axes = plt.subplots(1, 2, figsize=(10, 3.5), sharey=True)
 for ax, residual in zip(axes, (False, True)):
@@ -388,9 +394,21 @@ plt.show()
 # %% [markdown]
 # In fast mode these runs are far too short to show anything (one epoch on a few hundred
 # images, depths 8 and 14): they only prove that the code runs. Full mode trains 8, 20 and
-# 56 layers for ten epochs; run it on a GPU and compare with what He et al. found (their
-# Figure 6): among the plain networks the deepest had the highest training error, among the
-# residual ones the deepest the lowest.
+# 56 layers for ten epochs on 20,480 images, and asserts that the deepest plain network
+# trains worse than the next one and than the residual network of its depth. Run once on a
+# 2-core CPU (Fashion-MNIST, TensorFlow), it gave these training errors after ten epochs:
+#
+# | depth | plain | residual |
+# |---|---|---|
+# | 8 | 0.072 | 0.071 |
+# | 20 | 0.071 | 0.058 |
+# | 56 | 0.188 | 0.060 |
+#
+# The 56-layer plain network has more than twice the training error of the 20-layer one,
+# though it could have copied it: that is the degradation. With shortcuts, 20 and 56 layers
+# train equally well here, and better than any plain network. He et al. (their Figure 6, on
+# CIFAR-10 and for much longer) went one step further: among their residual networks the
+# deepest had the lowest error. Run full mode on a GPU and compare.
 #
 # The pre-activation variant (He et al. 2016b) moves batch normalisation and ReLU before
 # each convolution, so that nothing at all sits on the identity path between blocks:
@@ -449,10 +467,25 @@ plt.show()
 # Read the table with care: in fast mode each network saw about a thousand images twice, so
 # the ranking says more about how quickly a family starts learning than about what it can
 # reach, and the times are CPU times on a busy machine. Full mode trains all seven families
-# for ten epochs on twenty times the data; on a GPU the times per epoch also shrink and
-# move closer together, since a GPU runs the many small layers of the modern families in
-# parallel. Note how little the parameter count says on its own: the small ResNet-20 has
-# more weights than the small AlexNet, but spends them on convolutions, not dense layers.
+# for ten epochs on twenty times the data. Run once on a 2-core CPU (Fashion-MNIST, 20,480
+# training and 5,000 test images), it gave:
+#
+# | family | test accuracy | parameters | s / epoch |
+# |---|---|---|---|
+# | ResNet-20 | 0.884 | 269,434 | 56.83 |
+# | GoogLeNet | 0.881 | 61,866 | 16.64 |
+# | DenseNet | 0.877 | 46,362 | 33.78 |
+# | VGG | 0.877 | 200,378 | 10.89 |
+# | Xception | 0.876 | 27,338 | 18.44 |
+# | LeNet-5 | 0.870 | 61,706 | 3.84 |
+# | AlexNet | 0.870 | 238,042 | 11.63 |
+#
+# All seven end within 1.4 points of each other, while an epoch costs 15 times more for
+# ResNet-20 than for LeNet-5: on small grey images after ten epochs, the families differ
+# far more in cost than in accuracy. Their differences in accuracy are what the ImageNet
+# table of section 3 shows, on much harder data. Note also how little the parameter count
+# says on its own: the small ResNet-20 has more weights than the small AlexNet, but spends
+# them on convolutions, not dense layers.
 
 # %% [markdown]
 # ## Key points
