@@ -4,19 +4,25 @@ Every lesson ends with exercises in one format. Each exercise is an :class:`Exer
 object in ``course_utils.exercises.lessonNN`` (``exercise_1``, ``exercise_2``, ...):
 
 * ``exercise_1.check(answer)`` runs the student's answer on hidden cases against a
-  reference and prints ``Correct (...)``; a wrong answer raises :class:`ExerciseFailed`
-  (an AssertionError shown as its message only, no traceback) saying which case failed
-  and what was expected; an answer that is still the placeholder ``...``, or a stub that
-  raises :class:`NotDoneYet`, prints ``... not done yet (...)`` and does not raise, so
-  "Run all" reaches the end of a student notebook.
-* ``exercise_1.hint()`` prints a nudge; ``exercise_1.solution()`` prints a solution
-  (the method, for answers checked by hash).
+  reference and prints ``Correct (...)``; a wrong answer says which case failed and what
+  was expected: in the lessons it raises :class:`ExerciseFailed` (an AssertionError shown
+  as its message only, so nbval fails a broken reference solution), in a student copy
+  (whose exercise cell calls :func:`student_copy`) it prints the message in red and "Run
+  all" goes on. An answer that is still the placeholder ``...``, or a stub that raises
+  :class:`NotDoneYet`, prints ``... not done yet (...)``.
+* ``exercise_1.hint()`` prints the first nudge, the next call the next one, ``hint(2)``
+  the second; ``exercise_1.solution()`` prints a solution (the method, for answers
+  checked by hash), or says when it will be released in a student copy built with
+  withheld solutions.
+* ``progress()`` prints every exercise's status with a reason; ``export()`` writes the
+  results file a student hands in with the notebook (:mod:`.progress`).
 
 The checks import nothing from the notebook, so they work after "Restart runtime".
 
 Building blocks for a lesson's check module
 -------------------------------------------
-``Exercise(title, checker, hint=..., solution=...)``
+``Exercise(title, checker, hint=[...], solution=...)``
+    ``hint`` is one string or a list, each more precise than the one before.
     ``checker(*answers)`` raises ``Incorrect("what is wrong, what to try")`` or returns
     the success message.
 ``compare_with_reference(function, reference, cases, name=..., mistakes=[...])``
@@ -27,8 +33,8 @@ Building blocks for a lesson's check module
     For checkers that loop themselves: calls on copies of the arguments and turns the
     student's exceptions (but NotDoneYet) into Incorrect naming the case.
 ``HashedAnswer(salt, digest, what=..., wrong=..., kind="whole number"|"shape", mistakes={digest: hint})``
-    A number or shape stored as a salted SHA-256. ``verify`` rejects floats (3136.9 and
-    3136.0), strings ("3136") and bools before comparing, so nothing is truncated into a
+    A number or shape stored as a salted SHA-256. ``verify`` rejects floats (1234.5 and
+    1234.0), strings ("1234") and bools before comparing, so nothing is truncated into a
     right answer. Digests: ``python -m course_utils.exercises digest SALT VALUE``.
 
 A tiny check module::
@@ -104,10 +110,12 @@ from course_utils.exercises.answers import HashedAnswer, digest, digest_of
 from course_utils.exercises.cases import (Case, Mistake, call_student, compare_with_reference,
                                          require_callable)
 from course_utils.exercises.core import (NOT_DONE_PHRASE, Exercise, ExerciseFailed, Incorrect,
-                                         NotDoneYet, is_placeholder)
+                                         NotDoneYet, Result, is_placeholder, student_copy)
+from course_utils.exercises.progress import export, progress, read_results, results
 
 __all__ = [
     "Case", "Exercise", "call_student", "ExerciseFailed", "HashedAnswer", "Incorrect", "Mistake",
-    "NOT_DONE_PHRASE", "NotDoneYet", "compare_with_reference", "digest", "digest_of",
-    "is_placeholder", "require_callable",
+    "NOT_DONE_PHRASE", "NotDoneYet", "Result", "compare_with_reference", "digest", "digest_of",
+    "export", "is_placeholder", "progress", "read_results", "require_callable", "results",
+    "student_copy",
 ]
