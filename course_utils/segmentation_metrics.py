@@ -14,7 +14,8 @@ Empty masks (conventions used throughout the course):
   found: a perfect answer, and a 0/0 that must not become NaN);
 * exactly one of them empty: IoU = Dice = 0.
 
-Every function takes one mask (H, W) or a stack (N, H, W): ``per_image_*`` returns one
+Every function takes one mask (H, W) or a stack (N, H, W) with at least one pixel (an
+empty stack raises ValueError rather than return NaN): ``per_image_*`` returns one
 score per image, ``mean_*`` their mean (every image counts the same, however big its
 objects; the pixels of all images pooled together would let big objects dominate).
 """
@@ -33,6 +34,11 @@ def _as_binary_stack(predicted, truth):
     if predicted.ndim not in (2, 3):
         raise ValueError(f"masks must be (H, W) or (N, H, W), got shape {predicted.shape}; "
                          f"take the argmax over the class axis of a model's output first.")
+    if predicted.size == 0:
+        # A mean over no images or no pixels is 0/0: NumPy would return NaN with a warning,
+        # and a NaN score passes silently through comparisons (NaN >= 0.9 is just False).
+        raise ValueError(f"masks of shape {predicted.shape} hold no pixels: there is nothing "
+                         f"to score. Is the test set empty, or was it filtered to nothing?")
     for name, mask in (("predicted", predicted), ("truth", truth)):
         values = np.unique(mask)
         if not np.all(np.isin(values, (0, 1))):

@@ -64,6 +64,15 @@ def test_bad_input_says_what_to_do():
         mean_dice(np.zeros((1, 3, 3, 2)), np.zeros((1, 3, 3, 2)))
 
 
+@pytest.mark.parametrize("shape", [(0, 4, 4), (3, 0, 4), (0, 0)])
+def test_masks_without_pixels_raise_instead_of_returning_nan(shape):
+    # Regression: np.mean of no images returned NaN with a RuntimeWarning.
+    empty = np.zeros(shape)
+    for metric in (mean_iou, mean_dice, pixel_accuracy, per_image_dice, per_image_iou):
+        with pytest.raises(ValueError, match="no pixels"):
+            metric(empty, empty)
+
+
 def two_touching_cells():
     instances = np.zeros((6, 9), np.int32)
     instances[1:5, 1:4] = 1
