@@ -14,7 +14,7 @@ import pytest
 
 from course_utils.assign import MarkerError, SyllabusError, parse_syllabus, student_source
 from course_utils.assign.__main__ import REPOSITORY_ROOT, known_lessons, main
-from course_utils.assign.notebooks import count_exercises
+from course_utils.assign.notebooks import SOLUTION_ADVERTISED, count_exercises
 from course_utils.assign.regions import solution_lines
 from course_utils.assign.syllabus import load_syllabus
 
@@ -78,7 +78,7 @@ def test_syllabus_reads_weeks_dates_and_notes():
 
 
 @pytest.mark.parametrize("text, message", [
-    (GOOD.replace("01_mlp_review", "09_nonexistent"), "unknown lesson '09_nonexistent'"),
+    (GOOD.replace("01_mlp_review", "09_nonexistent"), "notebooks/09_nonexistent.ipynb is missing"),
     (GOOD + "  - week: 1\n    lessons: [02_convolution_by_hand]\n", "week 1 appears twice"),
     (GOOD.replace("2026-09-18", "2026-13-01"), "due '2026-13-01' is not a date"),
     (GOOD.replace("2026-09-18", "2026-02-30"), "due '2026-02-30' is not a date"),
@@ -139,8 +139,12 @@ def assert_links_point_into(student_folder, links, repository, branch, path_in_r
     assert checked > 0
 
 
+#: Where the tests publish: every build names a student repository and a fixed ref.
+PUBLISH = ["--repo", "teacher/cnn-2026", "--ref", "v-test"]
+
+
 def build(tmp_path, *arguments):
-    return main([*arguments, "--syllabus", str(REPOSITORY_ROOT / "syllabus.yml")])
+    return main([*PUBLISH, *arguments, "--syllabus", str(REPOSITORY_ROOT / "syllabus.yml")])
 
 
 def test_week_1_bundle(tmp_path, capsys):
@@ -156,16 +160,19 @@ def test_week_1_bundle(tmp_path, capsys):
         assert instructor.read_bytes() == source.read_bytes(), "the instructor version is the lesson unchanged"
         student = nbformat.read(student_folder / "week-01" / f"{lesson}.ipynb", as_version=4)
         original = nbformat.read(source, as_version=4)
-        assert len(student.cells) == len(original.cells)
+        assert len(student.cells) == len(original.cells) + 2, "the lesson and a progress section"
+        assert "progress()" in student.cells[-1].source
         assert all(not cell.get("outputs") and cell.get("execution_count") is None
                    for cell in student.cells if cell.cell_type == "code")
         checks = [cell.source for cell in original.cells if ".check(" in cell.source and "BEGIN" not in cell.source]
         assert len(checks) == count_exercises(original) > 0
-        assert all(check in [cell.source for cell in student.cells] for check in checks), "checks kept"
+        withheld = [SOLUTION_ADVERTISED.sub("", check) for check in checks]
+        assert all(check in [cell.source for cell in student.cells] for check in withheld), "checks kept"
+        assert not any(".solution()" in cell.source for cell in student.cells), "solutions withheld"
         link = f"https://colab.research.google.com/github/teacher/cnn-2026/blob/assignments/autumn/week-01/{lesson}.ipynb"
         assert link in student.cells[0].source, "the badge opens the student's own copy"
         assert student.metadata.get("accelerator") == original.metadata.get("accelerator")
-    markdown = (student_folder / "index.md").read_text()
+    markdown = (student_folder / "README.md").read_text()
     parser = LinkParser()
     parser.feed((student_folder / "index.html").read_text())
     for links in (markdown_links(markdown), parser.links):
@@ -200,8 +207,8 @@ def test_all_weeks_build_and_no_solution_text_reaches_a_student(tmp_path):
                              for line in "".join(cell["source"]).splitlines()}
             leaked = secret & student_lines
             assert not leaked, f"{lesson}: solution lines in the student version: {sorted(leaked)[:3]}"
-    markdown = (out / "student" / "index.md").read_text()
-    assert_links_point_into(out / "student", markdown_links(markdown), "open-cnn-course/cnn-course", "main", "")
+    markdown = (out / "student" / "README.md").read_text()
+    assert_links_point_into(out / "student", markdown_links(markdown), "teacher/cnn-2026", "main", "")
     assert markdown.count("## Week") == len(syllabus.weeks)
 
 
@@ -209,20 +216,174 @@ def listing(folder):
     return sorted(path.relative_to(folder).as_posix() for path in Path(folder).rglob("*"))
 
 
-def test_existing_output_is_refused_unless_forced(tmp_path, capsys):
+def test_existing_output_is_refused_unless_forced_and_force_replaces_only_a_bundle(tmp_path, capsys):
     out = tmp_path / "week1"
-    out.mkdir()
-    (out / "mine.txt").write_text("keep me")
+    assert build(tmp_path, "--week", "1", "--out", str(out)) == 0
+    first = listing(out)
     assert build(tmp_path, "--week", "1", "--out", str(out)) == 2
     assert "already exists" in capsys.readouterr().err
-    assert listing(tmp_path) == ["week1", "week1/mine.txt"]
-    assert build(tmp_path, "--week", "1", "--out", str(out), "--force") == 0
-    assert not (out / "mine.txt").exists() and (out / "student" / "index.md").is_file()
-    assert [path.name for path in tmp_path.iterdir()] == ["week1"], "no staging folder left behind"
+    assert build(tmp_path, "--week", "2", "--out", str(out), "--force") == 0
+    assert (out / "student" / "week-02").is_dir() and not (out / "student" / "week-01").exists()
+    assert [path.name for path in tmp_path.iterdir()] == ["week1"], "no staging or old folder left behind"
+    assert first != listing(out)
+
+
+def test_force_never_deletes_a_folder_it_did_not_make(tmp_path, capsys):
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "thesis.tex").write_text("years of work")
+    assert build(tmp_path, "--week", "1", "--out", str(out), "--force") == 2
+    error = capsys.readouterr().err
+    assert "was not made by this command" in error and "Nothing was written" in error
+    assert listing(tmp_path) == ["mine", "mine/thesis.tex"]
+
+
+def test_force_keeps_a_bundle_holding_files_of_someone_else(tmp_path, capsys):
+    out = tmp_path / "week1"
+    assert build(tmp_path, "--week", "1", "--out", str(out)) == 0
+    (out / "student" / "grades.csv").write_text("ada,10")
+    before = listing(tmp_path)
+    assert build(tmp_path, "--week", "1", "--out", str(out), "--force") == 2
+    error = capsys.readouterr().err
+    assert "student/grades.csv" in error and "Nothing was written" in error
+    assert listing(tmp_path) == before
+
+
+def test_an_empty_output_folder_is_refused(tmp_path, capsys):
+    with pytest.raises(SystemExit):
+        build(tmp_path, "--week", "1", "--out", "", "--force")
+    assert "is empty" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("where", [".", "notebooks", "repository", "parent"])
+def test_force_refuses_the_current_folder_the_repository_and_its_lessons(tmp_path, capsys, monkeypatch, where):
+    """`--out . --force` in a clone once deleted the checkout, .git included."""
+    clone = tmp_path / "clone"
+    (clone / "notebooks").mkdir(parents=True)
+    (clone / ".git").mkdir()
+    (clone / "notebooks" / "lesson.ipynb").write_text("{}")
+    monkeypatch.chdir(clone)
+    import course_utils.assign.ownership as ownership
+    monkeypatch.setattr(ownership, "protected_folders",
+                        lambda root, original=ownership.protected_folders: original(clone))
+    target = {".": ".", "notebooks": "notebooks", "repository": str(clone),
+              "parent": str(tmp_path)}[where]
+    # Pretend each was once a bundle: the manifest alone must not make it replaceable.
+    before = listing(tmp_path)
+    assert build(tmp_path, "--week", "1", "--out", target, "--force") == 2
+    error = capsys.readouterr().err
+    assert "Nothing was written" in error
+    assert any(reason in error for reason in ("current folder", "course repository", "holds the lessons",
+                                              "not made by this command"))
+    assert listing(tmp_path) == before
+
+
+def test_the_current_folder_is_refused_even_with_a_manifest(tmp_path, capsys, monkeypatch):
+    out = tmp_path / "week1"
+    assert build(tmp_path, "--week", "1", "--out", str(out)) == 0
+    monkeypatch.chdir(out)
+    before = listing(out)
+    assert build(tmp_path, "--week", "1", "--out", ".", "--force") == 2
+    assert "it is the current folder" in capsys.readouterr().err
+    assert listing(out) == before
+
+
+def test_an_old_bundle_that_cannot_be_emptied_is_refused_before_writing(tmp_path, capsys, monkeypatch):
+    out = tmp_path / "week1"
+    assert build(tmp_path, "--week", "1", "--out", str(out)) == 0
+    import course_utils.assign.ownership as ownership
+    locked = str(out / "student" / "week-01")
+    monkeypatch.setattr(ownership.os, "access", lambda path, mode: str(path) != locked)
+    before = listing(tmp_path)
+    assert build(tmp_path, "--week", "1", "--out", str(out), "--force") == 2
+    error = capsys.readouterr().err
+    assert "cannot be emptied" in error and "Nothing was written" in error
+    assert listing(tmp_path) == before
+
+
+def test_a_failed_deletion_after_the_swap_says_the_new_bundle_is_in_place(tmp_path, capsys, monkeypatch):
+    out = tmp_path / "week1"
+    assert build(tmp_path, "--week", "1", "--out", str(out)) == 0
+    import course_utils.assign.bundle as bundle
+
+    def refuse(path, *args, **kwargs):
+        if ".old-" in str(path) and not kwargs.get("ignore_errors"):
+            raise OSError(13, "Permission denied", str(path))
+        return original(path, *args, **kwargs)
+
+    original = shutil.rmtree
+    monkeypatch.setattr(bundle.shutil, "rmtree", refuse)
+    assert build(tmp_path, "--week", "2", "--out", str(out), "--force") == 2
+    error = capsys.readouterr().err
+    assert "The new bundle is in" in error and ".old-" in error and "Nothing was written" not in error
+    assert (out / "student" / "week-02").is_dir()
+
+
+def test_repeated_week_is_refused_and_a_range_builds_every_week(tmp_path, capsys):
+    with pytest.raises(SystemExit):
+        build(tmp_path, "--week", "1", "--week", "2", "--out", str(tmp_path / "x"))
+    assert "--weeks 1-3" in capsys.readouterr().err
+    assert build(tmp_path, "--weeks", "1-2,4", "--out", str(tmp_path / "w")) == 0
+    assert sorted(path.name for path in (tmp_path / "w" / "student").glob("week-*")) == [
+        "week-01", "week-02", "week-04"]
+    index = (tmp_path / "w" / "student" / "README.md").read_text()
+    assert index.count("## Week") == 3
+
+
+def test_an_output_under_a_file_is_explained_in_words(tmp_path, capsys):
+    (tmp_path / "file").write_text("x")
+    assert build(tmp_path, "--week", "1", "--out", str(tmp_path / "file" / "sub")) == 2
+    error = capsys.readouterr().err
+    assert "is a file, not a folder" in error and "Errno" not in error
+
+
+def test_student_copies_install_pinned_helpers_from_the_student_repository(tmp_path):
+    out = tmp_path / "w"
+    assert build(tmp_path, "--weeks", "1-2", "--out", str(out), "--path-in-repo", "autumn") == 0
+    target = "git+https://github.com/teacher/cnn-2026.git@v-test#subdirectory=autumn"
+    for path in (out / "student").glob("week-*/*.ipynb"):
+        text = path.read_text()
+        assert target in text, f"{path.name} does not install the pinned helpers"
+        assert "open-cnn-course/cnn-course" not in text, f"{path.name} leads to the course repository"
+    for name in ("pyproject.toml", "course_utils/exercises/core.py", "data_download/__init__.py"):
+        assert (out / "student" / name).is_file(), f"the student repository needs {name} to be installable"
+
+
+def test_the_default_ref_is_the_clean_checkouts_commit(tmp_path):
+    from course_utils.assign.pinning import PinningError, default_ref
+    repository = tmp_path / "course"
+    (repository / "course_utils").mkdir(parents=True)
+    (repository / "course_utils" / "x.py").write_text("x = 1\n")
+    git = ["git", "-C", str(repository), "-c", "user.name=t", "-c", "user.email=t@example.org"]
+    subprocess.run(["git", "init", "-q", str(repository)], check=True)
+    subprocess.run([*git, "add", "."], check=True)
+    subprocess.run([*git, "commit", "-qm", "first"], check=True)
+    commit = subprocess.run([*git, "rev-parse", "HEAD"], capture_output=True, text=True).stdout.strip()
+    assert default_ref(repository) == f"course-{commit[:12]}"
+    (repository / "course_utils" / "x.py").write_text("x = 2\n")
+    with pytest.raises(PinningError, match="uncommitted changes .*course_utils/x.py"):
+        default_ref(repository)
+    with pytest.raises(PinningError, match="not a git checkout"):
+        default_ref(tmp_path / "elsewhere")
+
+
+def test_solutions_are_withheld_until_the_syllabus_releases_them(tmp_path):
+    syllabus = tmp_path / "syllabus.yml"
+    syllabus.write_text(GOOD.replace("    due: 2026-09-18\n", "    due: 2026-09-18\n    solutions: released\n"))
+    assert main([*PUBLISH, "--week", "1", "--out", str(tmp_path / "released"), "--syllabus", str(syllabus)]) == 0
+    assert build(tmp_path, "--week", "1", "--out", str(tmp_path / "withheld")) == 0
+    released = (tmp_path / "released" / "student" / "week-01" / "01_mlp_review.ipynb").read_text()
+    withheld = (tmp_path / "withheld" / "student" / "week-01" / "01_mlp_review.ipynb").read_text()
+    assert "solutions_released=True" in released and "exercise_1.solution()" in released
+    assert "solutions_released=False" in withheld and ".solution()" not in withheld
+    assert "after the due date, Friday 18 September 2026" in withheld
+    for text in (released, withheld):
+        assert "#### Solution" not in text and "#### Your answer" in text
+        assert "collapsed in Colab" not in text
 
 
 @pytest.mark.parametrize("syllabus_text, arguments, message", [
-    (GOOD.replace("01_mlp_review", "42_unknown"), ["--week", "1"], "unknown lesson"),
+    (GOOD.replace("01_mlp_review", "42_unknown"), ["--week", "1"], "notebooks/42_unknown.ipynb is missing"),
     (GOOD + "  - week: 1\n    lessons: [01_mlp_review]\n", ["--all"], "appears twice"),
     (GOOD.replace("2026-09-18", "2026-09-31"), ["--week", "1"], "not a date"),
     (GOOD, ["--week", "5"], "no week 5"),
@@ -233,7 +394,7 @@ def test_bad_input_is_explained_and_writes_nothing(tmp_path, capsys, syllabus_te
     syllabus = tmp_path / "syllabus.yml"
     syllabus.write_text(syllabus_text)
     out = tmp_path / "build" / "out"
-    assert main([*arguments, "--out", str(out), "--syllabus", str(syllabus), "--zip"]) == 2
+    assert main([*PUBLISH, *arguments, "--out", str(out), "--syllabus", str(syllabus), "--zip"]) == 2
     error = capsys.readouterr().err
     assert message in error and "Nothing was written" in error
     assert listing(tmp_path) == ["syllabus.yml"]
@@ -260,7 +421,7 @@ def lesson_copy(tmp_path, edit):
 def test_a_lesson_with_broken_markers_writes_nothing(tmp_path, capsys, edit, message):
     notebooks = lesson_copy(tmp_path, edit)
     out = tmp_path / "out"
-    assert main(["--week", "1", "--out", str(out), "--syllabus", str(tmp_path / "syllabus.yml"),
+    assert main([*PUBLISH, "--week", "1", "--out", str(out), "--syllabus", str(tmp_path / "syllabus.yml"),
                  "--notebooks", str(notebooks)]) == 2
     error = capsys.readouterr().err
     assert message in error and "01_mlp_review" in error
@@ -277,7 +438,7 @@ def refuse(*args, **kwargs):
     raise OSError("no network in this test")
 socket.socket.connect = refuse
 from course_utils.assign.__main__ import main
-sys.exit(main(["--all", "--out", {str(tmp_path / 'out')!r}, "--zip"]))
+sys.exit(main([*{PUBLISH!r}, "--all", "--out", {str(tmp_path / 'out')!r}, "--zip"]))
 """
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                             cwd=REPOSITORY_ROOT, timeout=120)
@@ -286,7 +447,7 @@ sys.exit(main(["--all", "--out", {str(tmp_path / 'out')!r}, "--zip"]))
 
 
 def test_missing_notebooks_folder_is_explained(tmp_path, capsys):
-    assert main(["--week", "1", "--out", str(tmp_path / "o"), "--notebooks", str(tmp_path / "none")]) == 2
+    assert main([*PUBLISH, "--week", "1", "--out", str(tmp_path / "o"), "--notebooks", str(tmp_path / "none")]) == 2
     assert "no lessons folder" in capsys.readouterr().err
     shutil.rmtree(tmp_path / "o", ignore_errors=True)
 
@@ -299,5 +460,6 @@ def test_a_failure_while_writing_leaves_nothing_behind(tmp_path, capsys, monkeyp
 
     monkeypatch.setattr(bundle.zipfile, "ZipFile", disk_full)
     assert build(tmp_path, "--week", "1", "--out", str(tmp_path / "build" / "week1"), "--zip") == 2
-    assert "No space left" in capsys.readouterr().err
+    error = capsys.readouterr().err
+    assert "the disk is full" in error and ".partial-" not in error and "Nothing was written" in error
     assert list(tmp_path.iterdir()) == [], "no staging folder and no created parent left behind"

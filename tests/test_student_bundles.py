@@ -28,7 +28,7 @@ STUDENT_NOTEBOOKS = [f"{week.folder}/{lesson}.ipynb" for week in SYLLABUS.weeks 
 @pytest.fixture(scope="module")
 def bundle(tmp_path_factory):
     out = tmp_path_factory.mktemp("bundles") / "all-weeks"
-    assert main(["--all", "--out", str(out)]) == 0
+    assert main(["--all", "--out", str(out), "--repo", "teacher/cnn-2026", "--ref", "v-test"]) == 0
     return out
 
 

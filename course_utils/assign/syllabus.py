@@ -9,6 +9,12 @@
         lessons: [00_environment_check, 01_mlp_review]
         due: 2026-09-18                     # optional, YYYY-MM-DD
         notes: Run lesson 00 on a GPU.      # optional
+        solutions: withheld                 # optional: withheld (the default) or released
+        points:                             # optional: points per exercise (default 1 each)
+          01_mlp_review: {exercise_1: 2}
+
+Student copies withhold the solutions (``solution()`` says they are released after the due
+date) until the week says ``solutions: released``; rebuild and publish again to release them.
 
 Every mistake is reported with the week it is in and what to write instead.
 """
@@ -16,13 +22,16 @@ Every mistake is reported with the week it is in and what to write instead.
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence
 
 import yaml
 
-WEEK_KEYS = {"week", "title", "lessons", "due", "notes"}
+WEEK_KEYS = {"week", "title", "lessons", "due", "notes", "solutions", "points"}
+SOLUTIONS = ("withheld", "released")
+EXERCISE_NAME = re.compile(r"^exercise_[1-9][0-9]*$")
 TOP_KEYS = {"course", "weeks"}
 
 
@@ -37,6 +46,25 @@ class Week:
     title: str = ""
     due: datetime.date | None = None
     notes: str = ""
+    solutions: str = "withheld"
+    points: tuple[tuple[str, str, float], ...] = ()  # (lesson, exercise_N, points)
+
+    @property
+    def solutions_released(self) -> bool:
+        return self.solutions == "released"
+
+    def points_for(self, lesson: str, exercise: str) -> float:
+        """Points of ``exercise`` (e.g. "exercise_2") of ``lesson``: 1 unless the syllabus says."""
+        for name, number, value in self.points:
+            if (name, number) == (lesson, exercise):
+                return value
+        return 1.0
+
+    def release_note(self) -> str:
+        """When a withheld solution is released, as ``solution()`` words it."""
+        if self.due:
+            return f"after the due date, {_due_words(self.due)}"
+        return "later, by your instructor"
 
     @property
     def folder(self) -> str:
@@ -64,6 +92,34 @@ _StringDatesLoader.yaml_implicit_resolvers = {
     first: [(tag, pattern) for tag, pattern in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+
+
+def _due_words(due: datetime.date) -> str:
+    return f"{due:%A} {due.day} {due:%B %Y}"
+
+
+def _parse_points(value: Any, names: list[str], where: str) -> tuple[tuple[str, str, float], ...]:
+    if value is None:
+        return ()
+    example = "e.g. points: {01_mlp_review: {exercise_1: 2}}"
+    if not isinstance(value, dict):
+        raise SyllabusError(f"{where}: 'points' must map lessons to exercises and points, {example}.")
+    result = []
+    for lesson, exercises in value.items():
+        if lesson not in names:
+            raise SyllabusError(f"{where}: 'points' names {lesson!r}, which is not one of this week's "
+                                f"lessons ({', '.join(names)}).")
+        if not isinstance(exercises, dict):
+            raise SyllabusError(f"{where}: points of {lesson} must map exercises to points, {example}.")
+        for exercise, points in exercises.items():
+            if not isinstance(exercise, str) or not EXERCISE_NAME.match(exercise):
+                raise SyllabusError(f"{where}: {exercise!r} in the points of {lesson} is not an "
+                                    f"exercise name such as exercise_1.")
+            if isinstance(points, bool) or not isinstance(points, (int, float)) or points < 0:
+                raise SyllabusError(f"{where}: points of {lesson} {exercise} must be a number from 0, "
+                                    f"got {points!r}.")
+            result.append((lesson, exercise, float(points)))
+    return tuple(result)
 
 
 def _parse_due(value: Any, where: str) -> datetime.date | None:
@@ -101,16 +157,23 @@ def _parse_week(entry: Any, position: int, known_lessons: Sequence[str]) -> Week
     for lesson in lessons:
         name = str(lesson).strip().removeprefix("notebooks/").removesuffix(".ipynb").removesuffix(".py")
         if name not in known_lessons:
-            raise SyllabusError(f"{where}: unknown lesson {lesson!r}; the lessons are: "
-                                f"{', '.join(known_lessons)}.")
+            raise SyllabusError(f"{where}: lesson {lesson!r}: notebooks/{name}.ipynb is missing. If you "
+                                f"deleted it, restore it (`git checkout -- notebooks/{name}.ipynb`, or "
+                                f"`jupytext --to ipynb notebooks/{name}.py`); else use one of the "
+                                f"lessons: {', '.join(known_lessons)}.")
         if name in names:
             raise SyllabusError(f"{where}: lesson {name!r} is listed twice.")
         names.append(name)
+    solutions = entry.get("solutions", "withheld")
+    if solutions not in SOLUTIONS:
+        raise SyllabusError(f"{where}: 'solutions' must be one of {', '.join(SOLUTIONS)}, got {solutions!r}.")
+    points = _parse_points(entry.get("points"), names, where)
     for key in ("title", "notes"):
         if entry.get(key) is not None and not isinstance(entry[key], str):
             raise SyllabusError(f"{where}: '{key}' must be text, got {entry[key]!r}.")
     return Week(number=number, lessons=tuple(names), title=(entry.get("title") or "").strip(),
-                due=_parse_due(entry.get("due"), where), notes=(entry.get("notes") or "").strip())
+                due=_parse_due(entry.get("due"), where), notes=(entry.get("notes") or "").strip(),
+                solutions=solutions, points=points)
 
 
 def parse_syllabus(text: str, known_lessons: Sequence[str], source: str = "syllabus.yml") -> Syllabus:
