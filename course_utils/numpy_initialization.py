@@ -9,6 +9,9 @@ alone would cost minutes. Here the model is created inside a ``keras.StatelessSc
 distribution its initializer names: Glorot/He/LeCun (``VarianceScaling``), zeros, ones
 and constants. Variables with any other initializer keep Keras's own.
 
+This is the course's one way of drawing initial weights with NumPy: lesson 05's networks
+and ``course_utils.unet.build_unet`` (lesson 07) both go through it.
+
 This relies on two private parts of Keras 3 variables (the deferred initializer and
 ``_deferred_initialize``); where they are missing the model is simply built as usual.
 """

@@ -15,16 +15,20 @@ A final 1x1 convolution gives one logit per class for every pixel.
   followed by a 2x2 convolution, as the paper describes the up-convolution in words).
   Every kind halves the number of channels before the concatenation.
 * ``padding``: ``"same"`` keeps the image size; ``"valid"`` is the paper's unpadded
-  convolutions, which shrink every feature map, so the skip connection is cropped to the
-  decoder's size and a 572x572 input gives a 388x388 map.
-* ``kernel_initializer``: by default ``HeNormal``, as in the paper (Gaussian weights with
-  standard deviation sqrt(2 / N), N the inputs of one unit), drawn with NumPy.
+  convolutions: each 3x3 convolution loses 1 pixel at every edge (2 off the side length),
+  so the skip connection is centre-cropped to the decoder's size (the paper's "copy and
+  crop") and a 572x572 input gives a 388x388 map.
+* ``kernel_initializer``: by default the paper's (section 3.1): Gaussian weights with
+  standard deviation sqrt(2 / N), N the inputs of one unit. Keras's ``"he_normal"`` is
+  *not* that: it draws from a normal truncated at two standard deviations (rescaled to
+  the same variance). The initial values are drawn with NumPy
+  (``course_utils.numpy_initialization``), seeded from NumPy's global state.
 * ``batch_norm``: batch normalisation after each 3x3 convolution (not in the paper;
   it makes a small network train in few epochs). ``batch_norm_momentum`` is 0.9 rather
   than Keras's 0.99, so that the moving averages used at inference are right after a
   few hundred steps (as in ``course_utils.mnist_cnn``).
 
-``paper_unet()`` is the paper's configuration (31,031,685 parameters with two classes).
+``paper_unet()`` is the paper's configuration (31,030,658 parameters with two classes).
 """
 
 from __future__ import annotations
@@ -32,6 +36,8 @@ from __future__ import annotations
 import keras
 import numpy as np
 from keras import layers
+
+from course_utils.numpy_initialization import build_with_numpy_weights
 
 UPSAMPLING_KINDS = ("transpose", "nearest", "bilinear")
 PADDINGS = ("same", "valid")
@@ -43,29 +49,10 @@ PAPER_SETTINGS = dict(num_classes=2, depth=4, base_width=64, upsampling="transpo
                       padding="valid", batch_norm=False)
 
 
-class HeNormal(keras.initializers.Initializer):
-    """The paper's initialisation, Gaussian weights with standard deviation sqrt(2 / fan_in),
-    drawn with NumPy.
-
-    Keras's own ``"he_normal"`` is the same distribution, but on the JAX backend it
-    compiles a random-number kernel for every weight shape, which costs about 16
-    CPU-seconds for a small U-Net on a CPU, longer than an epoch of training. The
-    generator is seeded from NumPy's global state, so ``course_utils.seed.set_seed``
-    makes the weights repeat, and two networks built one after the other differ.
-    """
-
-    def __init__(self, seed: int | None = None):
-        self.seed = seed
-        self._generator = np.random.default_rng(
-            seed if seed is not None else np.random.randint(2**31 - 1))
-
-    def __call__(self, shape, dtype=None):
-        fan_in = int(np.prod(shape[:-1]))  # (kh, kw, inputs, outputs): one unit sees kh*kw*inputs
-        values = self._generator.normal(0.0, np.sqrt(2.0 / max(fan_in, 1)), size=shape)
-        return keras.ops.convert_to_tensor(values, dtype=dtype or "float32")
-
-    def get_config(self):
-        return {"seed": self.seed}
+def paper_initializer() -> keras.initializers.Initializer:
+    """The paper's initial weights: a Gaussian (not truncated) with variance 2 / fan_in."""
+    return keras.initializers.VarianceScaling(scale=2.0, mode="fan_in",
+                                              distribution="untruncated_normal")
 
 
 def _check_settings(input_shape, num_classes, depth, base_width, upsampling, padding):
@@ -99,8 +86,9 @@ def _check_settings(input_shape, num_classes, depth, base_width, upsampling, pad
 def valid_output_size(input_size: int, depth: int) -> int | None:
     """Output side of an unpadded U-Net, or None where the input size does not fit.
 
-    Each 3x3 convolution without padding takes 2 pixels off a side, each block has two,
-    each pooling halves (the side must be even) and each upsampling doubles.
+    A 3x3 convolution without padding has no output for the 1-pixel rim at every edge,
+    so the side loses 2 pixels; a block of two convolutions loses 4. Each pooling halves
+    (the side must be even) and each upsampling doubles.
     """
     size = input_size
     for _ in range(depth):
@@ -149,10 +137,24 @@ def build_unet(input_shape=(96, 96, 1), num_classes: int = 2, depth: int = 4,
                base_width: int = 64, upsampling: str = "transpose", padding: str = "same",
                batch_norm: bool = False, batch_norm_momentum: float = 0.9,
                kernel_initializer=None, name: str = "unet") -> keras.Model:
-    """A U-Net that maps (H, W, C) images to (H', W', num_classes) logits (H' = H with 'same')."""
+    """A U-Net that maps (H, W, C) images to (H', W', num_classes) logits (H' = H with 'same').
+
+    The initial weights are drawn by NumPy from a seed taken from NumPy's global state, so
+    ``course_utils.seed.set_seed`` makes them repeat and two networks built one after the
+    other differ. (Keras's own random initialisers, on the JAX backend, compile a kernel
+    for every weight shape: about 16 CPU-seconds for a small U-Net, more than an epoch.)
+    """
     _check_settings(input_shape, num_classes, depth, base_width, upsampling, padding)
+    seed = int(np.random.randint(2**31 - 1))
+    return build_with_numpy_weights(_unet_layers, input_shape, num_classes, depth, base_width,
+                                    upsampling, padding, batch_norm, batch_norm_momentum,
+                                    kernel_initializer, name, seed=seed)
+
+
+def _unet_layers(input_shape, num_classes, depth, base_width, upsampling, padding, batch_norm,
+                 batch_norm_momentum, kernel_initializer, name) -> keras.Model:
     if kernel_initializer is None:
-        kernel_initializer = HeNormal()
+        kernel_initializer = paper_initializer()
     inputs = keras.Input(shape=tuple(input_shape), name="image")
     x = inputs
     skips = []
