@@ -23,9 +23,21 @@ SQUARE = Exercise("Lesson 99, exercise 1", square_checker, hint="multiply x by i
                   solution=reference_square)
 
 
+def students_square(x):
+    return x**2
+
+
 def test_right_answer_prints_correct(capsys):
-    SQUARE.check(reference_square)
+    SQUARE.check(students_square)
     assert capsys.readouterr().out.startswith("Correct (Lesson 99, exercise 1): square matches")
+
+
+def test_the_reference_itself_is_refused():
+    # Handing in (or calling) the check's own reference is not writing it by hand.
+    with pytest.raises(ExerciseFailed, match="write it by hand, without test_exercises_framework.reference_square"):
+        SQUARE.check(reference_square)
+    with pytest.raises(ExerciseFailed, match="write it by hand"):
+        SQUARE.check(lambda x: reference_square(x))
 
 
 def test_wrong_answer_raises_a_clean_assertion_with_the_case():
@@ -43,7 +55,7 @@ def test_known_mistake_gets_its_own_hint():
 
 
 def test_wrong_shape_and_exceptions_and_uncalled_functions_are_explained():
-    with pytest.raises(ExerciseFailed, match=r"on x = 3, the output should have shape \(\), got \(1,\)"):
+    with pytest.raises(ExerciseFailed, match=r"on x = 3, square returned an array of shape \(1,\): return one number"):
         SQUARE.check(lambda x: np.ravel(x * x))
     with pytest.raises(ExerciseFailed, match="raised ZeroDivisionError"):
         SQUARE.check(lambda x: 1 / 0)
@@ -73,24 +85,24 @@ def test_check_without_an_answer_says_what_to_pass():
     with pytest.raises(ExerciseFailed, match="pass your answer"):
         SQUARE.check()
     with pytest.raises(ExerciseFailed, match=r"takes 1 answer\(s\), \(square\); got 2"):
-        SQUARE.check(reference_square, reference_square)
+        SQUARE.check(students_square, students_square)
 
 
-COUNT = HashedAnswer("test.count", digest_of("test.count", 3136), what="the length",
+COUNT = HashedAnswer("test.count", digest_of("test.count", 4320), what="the length",
                      wrong="follow the shapes.",
-                     mistakes={digest_of("test.count", 3136 // 64): "multiply by the channels."})
+                     mistakes={digest_of("test.count", 4320 // 60): "multiply by the channels."})
 
 
 def test_hashed_whole_number_accepts_int_and_numpy_integer():
-    COUNT.verify(3136)
-    COUNT.verify(np.int64(3136))
-    assert "3136" not in COUNT.expected_digest
+    COUNT.verify(4320)
+    COUNT.verify(np.int64(4320))
+    assert "4320" not in COUNT.expected_digest
 
 
 @pytest.mark.parametrize("answer, message", [
-    (3136.9, "whole number"), (3136.0, "floor division"), ("3136", "drop the quotes"),
-    (True, "whole number"), (3135, "not right. follow"), (3137, "not right"), ([3136], "whole number"),
-    (None, "whole number"), (np.float32(3136), "floor division"),
+    (4320.9, "whole number"), (4320.0, "floor division"), ("4320", "drop the quotes"),
+    (True, "whole number"), (4319, "not right. follow"), (4321, "not right"), ([4320], "whole number"),
+    (None, "whole number"), (np.float32(4320), "floor division"),
 ])
 def test_hashed_whole_number_rejects_wrong_kinds_and_near_misses(answer, message):
     with pytest.raises(Incorrect, match=message):
@@ -99,18 +111,18 @@ def test_hashed_whole_number_rejects_wrong_kinds_and_near_misses(answer, message
 
 def test_hashed_answer_gives_the_hint_of_a_known_mistake():
     with pytest.raises(Incorrect, match="multiply by the channels"):
-        COUNT.verify(49)
+        COUNT.verify(72)
 
 
-SHAPE = HashedAnswer("test.shape", digest_of("test.shape", (7, 7, 64)), what="the output shape",
+SHAPE = HashedAnswer("test.shape", digest_of("test.shape", (6, 6, 120)), what="the output shape",
                      wrong="try again.", kind="shape")
 
 
 def test_hashed_shape():
-    SHAPE.verify((7, 7, 64))
-    SHAPE.verify([7, 7, np.int32(64)])
-    for wrong, message in [((7, 64, 7), "not right"), ((7, 7, 64.0), "whole number"),
-                           ((None, 7, 7, 64), "batch dimension"), (3136, "a shape"), ("7x7x64", "a shape")]:
+    SHAPE.verify((6, 6, 120))
+    SHAPE.verify([6, 6, np.int32(120)])
+    for wrong, message in [((6, 120, 6), "not right"), ((6, 6, 120.0), "whole number"),
+                           ((None, 6, 6, 120), "batch dimension"), (4320, "a shape"), ("6x6x120", "a shape")]:
         with pytest.raises(Incorrect, match=message):
             SHAPE.verify(wrong)
 
@@ -125,7 +137,7 @@ def test_reference_output_count_is_enforced():
         return x, 2 * x
 
     cases = [Case("x = 1", (1.0,))]
-    compare_with_reference(pair, pair, cases, name="pair", output_names=["first", "second"])
+    compare_with_reference(lambda x: (x, 2 * x), pair, cases, name="pair", output_names=["first", "second"])
     with pytest.raises(Incorrect, match="should return 2 values"):
         compare_with_reference(lambda x: x, pair, cases, name="pair", output_names=["first", "second"])
     with pytest.raises(Incorrect, match="second has wrong values"):
@@ -143,10 +155,10 @@ def test_cases_get_copies_so_a_student_cannot_change_the_reference_input():
 
 
 def test_digest_command(capsys):
-    assert digest_main(["digest", "salt", "7x7x64"]) == 0
-    assert capsys.readouterr().out.strip() == digest_of("salt", (7, 7, 64))
-    digest_main(["digest", "salt", "3136"])
-    assert capsys.readouterr().out.strip() == digest_of("salt", 3136)
+    assert digest_main(["digest", "salt", "6x6x120"]) == 0
+    assert capsys.readouterr().out.strip() == digest_of("salt", (6, 6, 120))
+    digest_main(["digest", "salt", "4320"])
+    assert capsys.readouterr().out.strip() == digest_of("salt", 4320)
     with pytest.raises(SystemExit, match="whole number"):
         digest_main(["digest", "salt", "3.5"])
 

@@ -1,7 +1,7 @@
 """``python -m course_utils.exercises digest SALT VALUE``: the digest a check module stores.
 
-VALUE is a whole number (``3136``) or a shape written with x or commas (``7x7x64``,
-``7,7,64``). The digest is printed; the value itself never needs to appear in the code.
+VALUE is a whole number (``4321``) or a shape written with x or commas (``5x3x12``,
+``5,3,12``). The digest is printed; the value itself never needs to appear in the code.
 """
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ def _parse_value(text: str):
     try:
         numbers = [int(part) for part in parts]
     except ValueError:
-        raise SystemExit(f"VALUE must be a whole number or a shape such as 7x7x64, got {text!r}.")
+        raise SystemExit(f"VALUE must be a whole number or a shape such as 5x3x12, got {text!r}.")
     if not numbers:
-        raise SystemExit(f"VALUE must be a whole number or a shape such as 7x7x64, got {text!r}.")
+        raise SystemExit(f"VALUE must be a whole number or a shape such as 5x3x12, got {text!r}.")
     is_shape = "x" in text or "," in text
     return tuple(numbers) if is_shape else numbers[0]
 

@@ -6,7 +6,7 @@ a determined student can try every number). Known wrong answers can be hashed to
 with its own hint ("you counted the weights only").
 
 Before hashing, the answer must be of the right kind: a whole number is a Python or NumPy
-integer, never a float (3136.0 or 3136.9), a string ("3136") or a bool; a shape is a
+integer, never a float (4321.0 or 4321.9), a string ("4321") or a bool; a shape is a
 tuple or list of whole numbers. Anything else is rejected with a message saying why,
 instead of being truncated into a right answer.
 
@@ -51,11 +51,11 @@ def _reject_float(value: float, what: str) -> str:
 
 
 def shape_text(value: Any, what: str) -> str:
-    """The canonical text of a shape answer (``"7x7x64"``), or Incorrect."""
+    """The canonical text of a shape answer (``"5x3x12"``), or Incorrect."""
     if isinstance(value, np.ndarray):
         value = value.tolist()
     if not isinstance(value, (tuple, list)) or len(value) == 0:
-        raise Incorrect(f"{what} must be a shape: a tuple of whole numbers such as (28, 28, 1), "
+        raise Incorrect(f"{what} must be a shape: a tuple of whole numbers such as (5, 3, 12), "
                         f"got {value!r}.")
     if any(size is None for size in value):
         raise Incorrect(f"{what}: leave out the batch dimension (None); give the sizes only.")
@@ -80,7 +80,7 @@ class HashedAnswer:
     Parameters
     ----------
     salt:
-        A string unique to this answer (e.g. ``"lesson02.exercise3.conv"``), so equal
+        A string unique to this answer (e.g. ``"lesson99.exercise1.count"``), so equal
         answers of different exercises have different digests.
     expected_digest:
         ``digest_of(salt, right_answer)``.

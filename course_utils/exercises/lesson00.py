@@ -14,8 +14,9 @@ import statistics
 import numpy as np
 
 from course_utils.exercises.answers import whole_number_text
-from course_utils.exercises.cases import call_student, require_callable
+from course_utils.exercises.cases import NUMBER, call_student, kind_problem, require_callable
 from course_utils.exercises.core import Exercise, Incorrect
+from course_utils.exercises.off_limits import for_exercise
 
 
 class _FakeClock:
@@ -58,18 +59,21 @@ def _reference_median_seconds(operation, repeats=5, clock=None):
 
 def _check_median_seconds(median_seconds) -> str:
     require_callable(median_seconds, "median_seconds")
+    off_limits = for_exercise(__name__, advice="Time the runs yourself with the clock you are given.")
     for repeats, durations in _TIMING_CASES:
         clock = _FakeClock(durations)
         described = (f"{repeats} repeats whose runs take {durations[1:]} s after a "
                      f"{durations[0]} s warm-up")
         result = call_student(median_seconds, "median_seconds", described, (clock.operation,),
-                              {"repeats": repeats, "clock": clock}, copy_arguments=False)
+                              {"repeats": repeats, "clock": clock}, copy_arguments=False,
+                              off_limits=off_limits)
         if clock.calls != repeats + 1:
             raise Incorrect(f"with repeats={repeats} the operation was called {clock.calls} times; "
                             f"it should run {repeats + 1} times: once to warm up (not timed), "
                             f"then once per repeat.")
-        if isinstance(result, (bool, np.bool_)) or not isinstance(result, (int, float, np.number)):
-            raise Incorrect(f"median_seconds should return a number of seconds, got {result!r}.")
+        problem = kind_problem(result, NUMBER)
+        if problem:
+            raise Incorrect(f"median_seconds should return a number of seconds; on {described} it {problem}")
         timed = durations[1:]
         expected = statistics.median(timed)
         if math.isclose(result, expected, rel_tol=1e-9, abs_tol=1e-12):
@@ -92,8 +96,12 @@ def _check_median_seconds(median_seconds) -> str:
 
 exercise_1 = Exercise(
     "Lesson 00, exercise 1 (a robust timer)", _check_median_seconds,
-    hint="Call operation() once before timing. Then, in a loop, read clock() before and after "
-         "each call and keep the differences; statistics.median or np.median gives the middle one.",
+    hint=["Run the operation once before you start timing: the first call pays for compilation "
+          "and memory allocation, which later calls do not.",
+          "Then time each of the `repeats` runs on its own: read clock() just before and just "
+          "after the call, and keep the difference.",
+          "Return the middle one of those durations, in seconds (statistics.median or np.median): "
+          "not the mean, which one slow run pulls up."],
     solution=_reference_median_seconds)
 
 
@@ -111,10 +119,11 @@ def _reference_largest_square_matrix(free_bytes, dtype="float32", matrices=3):
 
 def _check_largest_square_matrix(largest_square_matrix) -> str:
     require_callable(largest_square_matrix, "largest_square_matrix")
+    off_limits = for_exercise(__name__)
     for free_bytes, dtype, matrices in _MATRIX_CASES:
         described = f"free_bytes={free_bytes:,}, dtype={dtype!r}, matrices={matrices}"
         result = call_student(largest_square_matrix, "largest_square_matrix", described, (free_bytes,),
-                              {"dtype": dtype, "matrices": matrices})
+                              {"dtype": dtype, "matrices": matrices}, off_limits=off_limits)
         n = int(whole_number_text(result, f"largest_square_matrix({described})"))
         expected = _reference_largest_square_matrix(free_bytes, dtype, matrices)
         if n == expected:
@@ -135,7 +144,10 @@ def _check_largest_square_matrix(largest_square_matrix) -> str:
 
 exercise_2 = Exercise(
     "Lesson 00, exercise 2 (will it fit?)", _check_largest_square_matrix,
-    hint="An n x n matrix of a dtype takes n * n * np.dtype(dtype).itemsize bytes. Solve "
-         "matrices * n * n * itemsize <= free_bytes for the largest whole n (math.isqrt "
-         "takes an exact integer square root).",
+    hint=["How many bytes does one n x n matrix take? n * n numbers of np.dtype(dtype).itemsize "
+          "bytes each.",
+          "All `matrices` matrices must fit at once: solve matrices * n * n * itemsize <= free_bytes "
+          "for n.",
+          "n is a whole number and must round down, never up: math.isqrt(k) is the largest whole n "
+          "with n * n <= k, without the rounding errors of a float square root."],
     solution=_reference_largest_square_matrix)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from course_utils import mlp
+from course_utils import gradient_check, mlp
 from course_utils.activations import sigmoid
 from course_utils.exercises.answers import whole_number_text
 from course_utils.exercises.cases import (Case, Mistake, call_student, compare_with_reference,
                                          require_callable)
 from course_utils.exercises.core import Exercise, Incorrect
+from course_utils.exercises.off_limits import for_exercise
 
 
 # --------------------------------------------------------------------------- exercise 1
@@ -63,14 +64,21 @@ def _check_neuron_gradient(neuron_gradient) -> str:
                     "dE/dz (chain rule: dE/dz = dE/ds * ds/dz)."),
             Mistake(_without_factor_two, "off by a factor 2: the derivative of (y - s)^2 is -2 (y - s)."),
             Mistake(_wrong_sign, "the sign is flipped: d/ds (y - s)^2 = -2 (y - s)."),
-        ])
+        ],
+        off_limits=for_exercise(__name__, mlp.backward, mlp.loss_and_gradients,
+                                gradient_check.numerical_gradient,
+                                advice="Apply the chain rule with NumPy, as the lesson did on paper."))
     return f"(dE/dw, dE/db) match the chain rule on {len(cases)} hidden data sets."
 
 
 exercise_1 = Exercise(
     "Lesson 01, exercise 1 (the gradient of one neuron)", _check_neuron_gradient,
-    hint="Let z = X @ w + b and s = sigmoid(z). Then dE/dz_i = -2 (y_i - s_i) s_i (1 - s_i); "
-         "dE/dw = X.T @ dE/dz and dE/db = sum(dE/dz).",
+    hint=["Name the pieces: z = X @ w + b, s = sigmoid(z), E = sum over examples of (y - s)^2. "
+          "The chain rule goes from E to s to z, and from z to w and b.",
+          "For one example, dE/ds = -2 (y - s) and ds/dz = s (1 - s): their product is dE/dz, "
+          "one number per example.",
+          "z_i depends on w through the row X[i] and on b with slope 1: dE/dw adds up dE/dz_i "
+          "times X[i] over the examples (a product with X.T), dE/db adds up the dE/dz_i."],
     solution=_reference_neuron_gradient)
 
 
@@ -82,11 +90,14 @@ def _reference_count_parameters(layer_sizes):
 
 def _check_count_parameters(count_parameters) -> str:
     require_callable(count_parameters, "count_parameters")
+    off_limits = for_exercise(__name__, mlp.init_params, mlp.MLP.count_params,
+                              advice="Count from the layer sizes, with a loop or a sum.")
     rng = np.random.default_rng(102)
     hidden = [[784, 128, 64, 10], [2, 1], [3, 5, 1]]
     hidden += [[int(n) for n in rng.integers(1, 300, size=int(rng.integers(2, 7)))] for _ in range(6)]
     for sizes in hidden:
-        result = call_student(count_parameters, "count_parameters", f"layer sizes {sizes}", (list(sizes),))
+        result = call_student(count_parameters, "count_parameters", f"layer sizes {sizes}", (list(sizes),),
+                              off_limits=off_limits)
         if not isinstance(result, (tuple, list)) or len(result) != 2:
             raise Incorrect(f"count_parameters({sizes}) should return a pair (n_weights, n_biases), "
                             f"got {result!r}.")
@@ -108,8 +119,12 @@ def _check_count_parameters(count_parameters) -> str:
 
 exercise_2 = Exercise(
     "Lesson 01, exercise 2 (counting parameters)", _check_count_parameters,
-    hint="Walk over consecutive pairs zip(layer_sizes[:-1], layer_sizes[1:]): each pair "
-         "(n_in, n_out) is one Dense layer with n_in * n_out weights and n_out biases.",
+    hint=["A Dense layer connects every unit of one layer to every unit of the next: walk over "
+          "consecutive pairs of layer sizes.",
+          "A layer from n_in to n_out units has an n_in x n_out weight matrix and one bias per "
+          "output unit.",
+          "zip(layer_sizes[:-1], layer_sizes[1:]) gives the pairs; the input layer has no units "
+          "of its own, so no biases."],
     solution=_reference_count_parameters)
 
 
@@ -151,8 +166,13 @@ def _check_relu_circles(model) -> str:
 
 exercise_3 = Exercise(
     "Lesson 01, exercise 3 (ReLU on the circles)", _check_relu_circles,
-    hint="mlp.MLP([2, 8, 8, 1], hidden_activation='relu', rng=np.random.default_rng(42)), then "
-         ".fit(Xc_train, yc_train, epochs=epochs, batch_size=16, learning_rate=0.3).",
+    hint=["Build a course_utils.mlp.MLP with two hidden layers and hidden_activation='relu': "
+          "layer sizes [2, hidden, hidden, 1].",
+          "A handful of units per hidden layer is enough for two circles; give the MLP an rng "
+          "(np.random.default_rng(seed)) so that a rerun gives the same network.",
+          "Train it with .fit on the training circles as the lesson trained the tanh network. If "
+          "the accuracy stalls, try learning rates between 0.05 and 0.5: too large a step "
+          "makes ReLU units die."],
     solution="""
     relu_model = mlp.MLP([2, 8, 8, 1], hidden_activation="relu", rng=np.random.default_rng(42))
     relu_model.fit(Xc_train, yc_train, epochs=epochs, batch_size=16, learning_rate=0.3)

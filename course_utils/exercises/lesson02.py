@@ -6,11 +6,13 @@ from __future__ import annotations
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
+from course_utils import convolution, receptive_field as taught_receptive_field
 from course_utils.convolution import conv2d_forward
 from course_utils.exercises.answers import HashedAnswer, whole_number_text
 from course_utils.exercises.cases import (Case, Mistake, call_student, compare_with_reference,
                                          require_callable)
 from course_utils.exercises.core import Exercise, Incorrect
+from course_utils.exercises.off_limits import for_exercise
 
 SLIDE_IMAGE = np.array([[1, 1, 1, 0, 0], [0, 1, 1, 1, 0], [0, 0, 1, 1, 1],
                         [0, 0, 1, 1, 0], [0, 1, 1, 0, 0]], dtype=float)
@@ -113,16 +115,25 @@ def _check_conv2d(conv2d) -> str:
                 "row step for both."),
         Mistake(_swapped_stride, "the stride pair is (rows, cols): yours steps the rows by the "
                 "second number."),
-    ])
+    ], off_limits=for_exercise(
+        __name__, convolution.conv2d_forward, convolution.conv2d_forward_loops,
+        convolution.correlate2d_loops, convolution.im2col, convolution.pad_input,
+        convolution.padding_amounts,
+        advice="Pad with np.pad and slide the kernel with NumPy, as the lesson did by hand."))
     return f"conv2d matches the reference on {len(cases)} hidden cases (the slide's example included)."
 
 
 exercise_1 = Exercise(
     "Lesson 02, exercise 1 (strides per axis and 'same' padding)", _check_conv2d,
-    hint="Turn padding into (top, bottom, left, right) first: 'valid' is 0, an integer P is P "
-         "everywhere, 'same' per axis is total = max((ceil(W/S) - 1) * S + F - W, 0) with "
-         "total // 2 before and the rest after. Then np.pad, sliding_window_view(padded, "
-         "kernel.shape)[::S_rows, ::S_cols] and a sum over each window times the kernel.",
+    hint=["Do it in two steps: turn `padding` into explicit zero rows and columns (top, bottom, "
+          "left, right), then slide the kernel over the padded image, stride[0] rows and "
+          "stride[1] columns at a time.",
+          "'valid' pads nothing and an integer P pads P on every side. 'same' pads each axis "
+          "just enough for ceil(W / S) outputs: total = max((ceil(W / S) - 1) * S + F - W, 0).",
+          "Keras puts total // 2 before and the rest after (an odd extra row or column goes at "
+          "the bottom or right). After np.pad, sliding_window_view(padded, kernel.shape) with "
+          "steps [::S_rows, ::S_cols] gives the windows: multiply each by the kernel (not "
+          "flipped) and sum."],
     solution='''
     def conv2d(image, kernel, stride=1, padding="valid"):
         rows_step, cols_step = (stride, stride) if np.isscalar(stride) else stride
@@ -177,10 +188,15 @@ def _receptive_field_cases() -> list[list[tuple[int, int, int]]]:
 
 def _check_receptive_field(receptive_field) -> str:
     require_callable(receptive_field, "receptive_field")
+    off_limits = for_exercise(__name__, taught_receptive_field.receptive_field,
+                              taught_receptive_field.receptive_fields,
+                              taught_receptive_field.smallest_input,
+                              taught_receptive_field.gradient_footprint,
+                              advice="Walk up the layers yourself, keeping the field and the jump.")
     stacks = _receptive_field_cases()
     for layers in stacks:
         result = call_student(receptive_field, "receptive_field", f"layers {layers}",
-                              ([tuple(layer) for layer in layers],))
+                              ([tuple(layer) for layer in layers],), off_limits=off_limits)
         got = int(whole_number_text(result, f"receptive_field({layers})"))
         expected = _reference_receptive_field(layers)
         if got == expected:
@@ -204,9 +220,12 @@ def _check_receptive_field(receptive_field) -> str:
 
 exercise_2 = Exercise(
     "Lesson 02, exercise 2 (receptive fields with stride and dilation)", _check_receptive_field,
-    hint="Keep two numbers while walking up the stack: the receptive field r (starting at 1) and "
-         "the jump j (input pixels between neighbouring units, starting at 1). A layer adds "
-         "dilation * (kernel - 1) * j to r, then multiplies j by its stride.",
+    hint=["Walk up the stack keeping two numbers: the receptive field r, 1 pixel before the "
+          "first layer, and the jump j, the input pixels between neighbouring units, also 1.",
+          "A kernel of k taps with dilation d spans d (k - 1) + 1 units of its input, and those "
+          "units are j input pixels apart.",
+          "So each layer widens r by d (k - 1) j; only then does its stride multiply j (a layer's "
+          "own stride spaces the units that the next layers see)."],
     solution=_reference_receptive_field)
 
 
@@ -246,9 +265,12 @@ def _check_parameter_counts(conv_params, dense_params) -> str:
 
 exercise_3 = Exercise(
     "Lesson 02, exercise 3 (counting parameters)", _check_parameter_counts,
-    hint="Conv: (kernel_h * kernel_w * in_channels + 1) * filters. The conv output is "
-         "ceil(28 / 2) per axis with 16 channels; the dense layer maps 784 inputs to that many "
-         "outputs: inputs * outputs + outputs.",
+    hint=["Stride and padding set the output's size, not the parameters: a conv layer has a "
+          "kernel_h x kernel_w x in_channels block of weights and one bias per filter.",
+          "For the dense layer find the conv layer's output size first: with 'same' padding and "
+          "stride 2 each axis has ceil(28 / 2) outputs, each with 16 channels.",
+          "A Dense layer from n inputs to m outputs has n * m weights and m biases; here the "
+          "inputs are the 28 x 28 image, flattened."],
     solution="""
     conv_params = (3 * 3 * 1 + 1) * 16                        # 9 weights and a bias per filter
     conv_outputs = conv_output_size(28, 3, stride=2, padding="same") ** 2 * 16

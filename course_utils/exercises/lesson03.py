@@ -9,6 +9,7 @@ from course_utils.activations import sigmoid
 from course_utils.exercises.answers import HashedAnswer
 from course_utils.exercises.cases import Case, Mistake, compare_with_reference, require_callable
 from course_utils.exercises.core import Exercise
+from course_utils.exercises.off_limits import for_exercise
 
 
 # --------------------------------------------------------------------------- exercise 1
@@ -32,13 +33,15 @@ def _check_silu(silu, silu_derivative) -> str:
     require_callable(silu, "silu")
     require_callable(silu_derivative, "silu_derivative")
     cases = _activation_cases()
-    compare_with_reference(silu, _reference_silu, cases, name="silu", atol=1e-7, mistakes=[
+    off_limits = for_exercise(__name__, advice="Write both with NumPy and the lesson's sigmoid.")
+    compare_with_reference(silu, _reference_silu, cases, name="silu", atol=1e-7, off_limits=off_limits,
+                           mistakes=[
         Mistake(sigmoid, "that is the sigmoid itself; SiLU multiplies it by x."),
         Mistake(lambda x: np.maximum(x, 0), "that is ReLU; SiLU is x * sigmoid(x), smooth and "
                 "slightly negative for x < 0."),
     ])
     compare_with_reference(silu_derivative, _reference_silu_derivative, cases, name="silu_derivative",
-                           atol=1e-7, mistakes=[
+                           atol=1e-7, off_limits=off_limits, mistakes=[
         Mistake(sigmoid, "that is only the first term: by the product rule "
                 "d/dx [x s(x)] = s(x) + x s'(x)."),
         Mistake(lambda x: x * sigmoid(x) * (1 - sigmoid(x)), "that is only the second term: "
@@ -52,8 +55,11 @@ def _check_silu(silu, silu_derivative) -> str:
 
 exercise_1 = Exercise(
     "Lesson 03, exercise 1 (SiLU and its derivative)", _check_silu,
-    hint="silu(x) = x * sigmoid(x). For the derivative use the product rule and "
-         "sigmoid'(x) = sigmoid(x) * (1 - sigmoid(x)).",
+    hint=["silu(x) is x times sigmoid(x); the lesson's sigmoid (course_utils.activations) does "
+          "not overflow for large |x|.",
+          "The derivative of a product: (f g)' = f' g + f g', here with f(x) = x and g = sigmoid.",
+          "sigmoid'(x) = sigmoid(x) (1 - sigmoid(x)): compute s = sigmoid(x) once and combine the "
+          "two terms."],
     solution='''
     def silu(x):
         return x * act.sigmoid(x)
@@ -129,7 +135,7 @@ def _check_max_pool_backward(max_pool_backward) -> str:
     require_callable(max_pool_backward, "max_pool_backward")
     cases = _pool_cases()
     compare_with_reference(max_pool_backward, _reference_max_pool_backward, cases,
-                           name="max_pool_backward", mistakes=[
+                           name="max_pool_backward", off_limits=for_exercise(__name__), mistakes=[
         Mistake(_average_backward, "that spreads each gradient evenly over its window: the backward "
                 "pass of *average* pooling. Max pooling sends it all to the window's maximum."),
         Mistake(_overwrite_instead_of_add, "when windows overlap, one input can be the maximum of "
@@ -143,9 +149,12 @@ def _check_max_pool_backward(max_pool_backward) -> str:
 
 exercise_2 = Exercise(
     "Lesson 03, exercise 2 (the backward pass of max pooling)", _check_max_pool_backward,
-    hint="Start from np.zeros_like(x). For every image, channel and window, find where the "
-         "maximum sits (np.argmax and np.unravel_index on the window) and add that window's "
-         "grad_output there.",
+    hint=["Only the maximum of each window changed the output, so only it receives that window's "
+          "gradient; every other input of the window gets nothing from it.",
+          "Start from np.zeros_like(x); visit every image n, channel c and output position (i, j), "
+          "whose window starts at row i * stride and column j * stride.",
+          "np.argmax and np.unravel_index give where the maximum sits in the window; add "
+          "grad_output[n, i, j, c] there with += (overlapping windows can share a maximum)."],
     solution=_reference_max_pool_backward)
 
 
@@ -186,8 +195,12 @@ def _check_shapes(shape_before_flatten, flattened_length) -> str:
 
 exercise_3 = Exercise(
     "Lesson 03, exercise 3 (follow the shapes)", _check_shapes,
-    hint="'same' keeps the size; a pooling of 2 halves it (rounding down); a 3x3 'valid' "
-         "convolution removes 2; the depth is the filter count of the last convolution.",
+    hint=["Follow the shape layer by layer as (height, width, channels), without the batch "
+          "dimension.",
+          "'same' padding keeps height and width; MaxPooling2D(2) halves them, rounding down; a "
+          "3x3 'valid' convolution takes 2 off each.",
+          "The depth is the number of filters of the last convolution; Flatten multiplies "
+          "height, width and depth."],
     solution="""
     32x32x3 -> Conv2D(32, 3, 'same'): 32x32x32 -> MaxPooling2D(2): 16x16x32
             -> Conv2D(64, 3, 'valid'): (16 - 3 + 1) per axis, 64 channels

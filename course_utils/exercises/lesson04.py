@@ -46,10 +46,12 @@ def _check_layer(output_shape, parameters) -> str:
 
 exercise_1 = Exercise(
     "Lesson 04, exercise 1 (a layer's shape and parameters)", _check_layer,
-    hint="Output: ceil(14 / 2) per axis with 'same' padding, one channel per filter. "
-         "Parameters: (kernel_h * kernel_w * in_channels + 1) * filters.",
+    hint=["Stride and padding set the output's height and width, the number of filters its "
+          "depth; only the kernel size and the input's depth set the parameters.",
+          "With padding='same' each axis has ceil(input size / stride) outputs.",
+          "Each filter has kernel_h * kernel_w * in_channels weights, plus one bias."],
     solution="""
-    output_shape = (-(-14 // 2), -(-14 // 2), 64)      # ceil(14 / 2) = 7 with 'same' padding
+    output_shape = (-(-14 // 2), -(-14 // 2), 64)      # 'same' padding: ceil(14 / 2) per axis
     parameters = (5 * 5 * 32 + 1) * 64
     # check: layer = keras.layers.Conv2D(64, 5, strides=2, padding="same")
     #        layer.build((None, 14, 14, 32)); layer.compute_output_shape(...), layer.count_params()
@@ -76,11 +78,12 @@ def _layers_of(model):
 
 
 def _hidden_digits():
+    """The held-out digits, prepared as the lesson prepares its images (one place for that)."""
+    from course_utils.mnist_cnn import prepare_images
     from data_download import load
 
     _, (x_test, y_test) = load("mnist", progress=False)
-    images = (x_test[-HIDDEN_TEST_IMAGES:].astype("float32") / 255.0)[..., np.newaxis]
-    return images, y_test[-HIDDEN_TEST_IMAGES:]
+    return prepare_images(x_test[-HIDDEN_TEST_IMAGES:]), y_test[-HIDDEN_TEST_IMAGES:]
 
 
 def _check_budget_model(model) -> str:
@@ -109,15 +112,21 @@ def _check_budget_model(model) -> str:
     if accuracy < needed:
         raise Incorrect(f"accuracy {accuracy:.4f} on {HIDDEN_TEST_IMAGES:,} held-out test digits is below "
                         f"{needed}: train it (fit), for more epochs, or with batch normalisation and "
-                        f"a warm-up + cosine schedule as in section 4.")
+                        f"a warm-up + cosine schedule, as the lesson trains its fast network.")
     return (f"{parameters:,} parameters (budget {PARAMETER_BUDGET:,}), accuracy {accuracy:.4f} >= {needed} "
             f"on {HIDDEN_TEST_IMAGES:,} held-out test digits.")
 
 
 exercise_2 = Exercise(
     "Lesson 04, exercise 2 (a CNN on a budget)", _check_budget_model,
-    hint="Our recipe with narrower blocks fits: the filters (16, 32, 64) give 29,402 parameters; "
-         "halve them. Train with the same schedule as section 5.",
+    hint=["Count before you train: model.count_params(), and model.summary() shows which layers "
+          "hold the parameters. Shrink the biggest first.",
+          "A convolution's parameters grow with its input channels times its filters, so fewer "
+          "filters shrink that layer and the next; pooling before the Dense layer shrinks the "
+          "input it sees.",
+          "A small network needs good training more than a big one: batch normalisation, a "
+          "warm-up and cosine learning-rate schedule and a few epochs, as the lesson's fast "
+          "recipe uses. Check its accuracy on the lesson's test set before you call check."],
     solution="""
     set_seed(42)
     budget_model = mnist_cnn.build_fast_cnn(widths=(8, 16, 32))      # 8,946 parameters

@@ -13,8 +13,10 @@ from functools import lru_cache
 import keras
 import numpy as np
 
-from course_utils.exercises.cases import call_student, require_callable
-from course_utils.exercises.core import Exercise, Incorrect
+from course_utils import adversarial
+from course_utils.exercises.cases import Case, Mistake, compare_with_reference
+from course_utils.exercises.core import Exercise
+from course_utils.exercises.off_limits import for_exercise
 from course_utils.input_gradients import input_gradient
 
 HIDDEN_IMAGE_SHAPE = (8, 8, 1)
@@ -43,8 +45,8 @@ def _predictions(images) -> np.ndarray:
     return np.asarray(_hidden_model().predict_on_batch(images)).argmax(axis=1)
 
 
-def _hidden_cases() -> list[tuple[str, np.ndarray, np.ndarray, float]]:
-    """(description, images, labels, epsilon); labels are right for some images, wrong for others."""
+def _hidden_cases() -> list[Case]:
+    """Calls (model, images, labels, epsilon); labels are right for some images, wrong for others."""
     rng = np.random.default_rng(6)
     cases = []
     for number, epsilon in enumerate(HIDDEN_EPSILONS):
@@ -52,40 +54,26 @@ def _hidden_cases() -> list[tuple[str, np.ndarray, np.ndarray, float]]:
         images[:, :2] = rng.choice([0.0, 0.02, 0.97, 1.0], size=images[:, :2].shape)  # near the bounds
         labels = _predictions(images)
         labels[::2] = (labels[::2] + 1) % HIDDEN_CLASSES   # half the labels differ from the predictions
-        cases.append((f"hidden case {number + 1} (6 images of 8x8, epsilon {epsilon})",
-                      images, labels.astype("int64"), epsilon))
+        cases.append(Case(f"hidden case {number + 1} (6 images of 8x8, epsilon {epsilon})",
+                          (_hidden_model(), images, labels.astype("int64"), epsilon)))
     return cases
 
 
+def _off_limits():
+    return for_exercise(__name__, adversarial.fgsm, adversarial.pgd, adversarial.targeted_pgd,
+                        adversarial._projected_sign_steps, adversarial.smallest_successful_epsilon,
+                        adversarial.fooling_images_by_gradient,
+                        advice="Write it with input_gradient, np.sign and np.clip.")
+
+
 def _compare(student, reference, name: str, mistakes) -> int:
-    """Like compare_with_reference, but the model is shared, not copied (a Keras model
-    cannot be deep-copied cheaply); the images are copied for every call."""
-    require_callable(student, name)
-    model = _hidden_model()
+    """compare_with_reference on the hidden cases; the model is shared, not copied (a Keras
+    model cannot be deep-copied cheaply), the images and labels are copied for every call."""
     cases = _hidden_cases()
-    for description, images, labels, epsilon in cases:
-        expected = np.asarray(reference(model, images.copy(), labels.copy(), epsilon), dtype=np.float64)
-        raw = call_student(student, name, description, (model, images.copy(), labels.copy(), epsilon),
-                           copy_arguments=False)
-        try:
-            got = np.asarray(keras.ops.convert_to_numpy(raw), dtype=np.float64)
-        except (TypeError, ValueError):
-            raise Incorrect(f"{name} should return an array of images; got {type(raw).__name__} "
-                            f"on {description}.") from None
-        if got.shape != expected.shape:
-            raise Incorrect(f"on {description}, {name} should return images of shape {expected.shape} "
-                            f"(like its input), got {got.shape}.")
-        if np.allclose(got, expected, atol=1e-6):
-            continue
-        for mistake, hint in mistakes:
-            wrong = np.asarray(mistake(model, images.copy(), labels.copy(), epsilon), dtype=np.float64)
-            if np.allclose(got, wrong, atol=1e-6):
-                raise Incorrect(f"on {description}: {hint}")
-        largest = float(np.max(np.abs(got - expected)))
-        raise Incorrect(f"on {description}, {name} returns wrong pixels (largest difference "
-                        f"{largest:.3g}; {np.mean(~np.isclose(got, expected, atol=1e-6)):.0%} of the "
-                        f"pixels differ). Every pixel should move by exactly epsilon, then be clipped.")
-    return len(cases)
+    return compare_with_reference(
+        student, reference, cases, name=name, mistakes=mistakes, shared=[_hidden_model()],
+        rtol=1e-5, atol=1e-6, off_limits=_off_limits(),
+        advice="Every pixel should move by exactly epsilon, then be clipped to [0, 1].")
 
 
 # --------------------------------------------------------------------------- exercise 1
@@ -111,15 +99,15 @@ def _fgsm_raw_gradient(model, images, labels, epsilon):
 
 
 FGSM_MISTAKES = [
-    (_fgsm_wrong_sign, "your step goes against the gradient, which *lowers* the loss and makes "
-     "the model more sure of the right answer: FGSM adds epsilon * sign(gradient)."),
-    (_fgsm_with_predictions, "your gradient uses the model's predictions as labels. Use the true "
-     "labels: for an image the model already gets wrong, the predictions' gradient pushes it "
-     "away from the wrong class, back towards the right one."),
-    (_fgsm_without_clip, "some of your pixels leave [0, 1]: clip the result with np.clip(..., 0, 1), "
-     "as a real image cannot be darker than black or brighter than white."),
-    (_fgsm_raw_gradient, "you added epsilon times the gradient itself; FGSM uses its sign, so that "
-     "every pixel moves by exactly epsilon (np.sign)."),
+    Mistake(_fgsm_wrong_sign, "your step goes against the gradient, which *lowers* the loss and makes "
+            "the model more sure of the right answer: FGSM adds epsilon * sign(gradient)."),
+    Mistake(_fgsm_with_predictions, "your gradient uses the model's predictions as labels. Use the true "
+            "labels: for an image the model already gets wrong, the predictions' gradient pushes it "
+            "away from the wrong class, back towards the right one."),
+    Mistake(_fgsm_without_clip, "some of your pixels leave [0, 1]: clip the result with np.clip(..., 0, 1), "
+            "as a real image cannot be darker than black or brighter than white."),
+    Mistake(_fgsm_raw_gradient, "you added epsilon times the gradient itself; FGSM uses its sign, so that "
+            "every pixel moves by exactly epsilon (np.sign)."),
 ]
 
 
@@ -130,8 +118,11 @@ def _check_fgsm(fgsm) -> str:
 
 exercise_1 = Exercise(
     "Lesson 06, exercise 1 (FGSM)", _check_fgsm,
-    hint="Three steps: the gradient input_gradient(model, images, labels) with the true labels; "
-         "np.sign of it, times epsilon, added to the images; np.clip to [0, 1].",
+    hint=["FGSM moves every pixel by exactly epsilon, in the direction that raises the loss of "
+          "the *true* label.",
+          "input_gradient(model, images, labels) gives the loss's gradient with respect to the "
+          "pixels; its sign says which way each pixel should go.",
+          "Add epsilon times that sign to the images, then keep them real images: clip to [0, 1]."],
     solution=_reference_fgsm)
 
 
@@ -155,11 +146,11 @@ def _targeted_away_from_prediction(model, images, target_labels, epsilon):
 
 
 TARGETED_MISTAKES = [
-    (_targeted_uphill, "that is FGSM with the target as label: it *raises* the target's loss, "
-     "pushing the images away from the target. Step the other way: minus epsilon * sign(gradient)."),
-    (_targeted_away_from_prediction, "you pushed the images away from their predicted class; a "
-     "targeted attack pulls them towards target_labels: use the gradient of the target's loss."),
-    (_targeted_without_clip, "some of your pixels leave [0, 1]: clip the result with np.clip(..., 0, 1)."),
+    Mistake(_targeted_uphill, "that is FGSM with the target as label: it *raises* the target's loss, "
+            "pushing the images away from the target. Step the other way: minus epsilon * sign(gradient)."),
+    Mistake(_targeted_away_from_prediction, "you pushed the images away from their predicted class; a "
+            "targeted attack pulls them towards target_labels: use the gradient of the target's loss."),
+    Mistake(_targeted_without_clip, "some of your pixels leave [0, 1]: clip the result with np.clip(..., 0, 1)."),
 ]
 
 
@@ -170,6 +161,9 @@ def _check_one_step_targeted(one_step_targeted) -> str:
 
 exercise_2 = Exercise(
     "Lesson 06, exercise 2 (one-step targeted attack)", _check_one_step_targeted,
-    hint="The gradient of the loss of the *target* labels points to where the target becomes less "
-         "likely. Go the other way, then clip.",
+    hint=["A targeted attack wants the model to answer target_labels: it lowers the loss of the "
+          "target, where FGSM raises the loss of the true label.",
+          "The gradient of the target's loss, input_gradient(model, images, target_labels), points "
+          "to where the target becomes *less* likely.",
+          "So step the other way, epsilon times that gradient's sign, and clip to [0, 1]."],
     solution=_reference_one_step_targeted)

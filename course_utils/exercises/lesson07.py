@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from course_utils import segmentation_metrics, unet
 from course_utils.exercises.cases import Case, Mistake, compare_with_reference, require_callable
-from course_utils.exercises.core import Exercise, Incorrect
+from course_utils.exercises.core import Exercise
+from course_utils.exercises.off_limits import for_exercise
 
 
 # --------------------------------------------------------------------------- exercise 1
@@ -77,14 +79,21 @@ def _check_dice(dice) -> str:
         Mistake(_dice_nan_when_empty, "both masks empty gives 0/0 = nan: return 1.0 in that case."),
         Mistake(_dice_without_the_two, "the overlap counts twice: 2 TP in the numerator, because "
                 "the denominator counts TP once in each mask."),
-    ])
+    ], off_limits=for_exercise(
+        __name__, segmentation_metrics.mean_dice, segmentation_metrics.per_image_dice,
+        segmentation_metrics.mean_iou, segmentation_metrics.per_image_iou, segmentation_metrics._counts,
+        advice="Count the pixels with NumPy (np.sum of the masks and of their overlap)."))
     return f"dice matches the reference on {len(cases)} hidden pairs of masks, empty ones included."
 
 
 exercise_1 = Exercise(
     "Lesson 07, exercise 1 (the Dice coefficient)", _check_dice,
-    hint="Convert both masks to bool. TP = np.sum(predicted & truth), and 2 TP + FP + FN is "
-         "predicted.sum() + truth.sum(). Return 1.0 when that sum is 0.",
+    hint=["Dice = 2 TP / (2 TP + FP + FN), with TP the pixels that both masks mark; unlike the "
+          "pixel accuracy it ignores the background.",
+          "With both masks as bool arrays, TP is the number of pixels of predicted & truth, and "
+          "2 TP + FP + FN is simply the number of pixels each mask marks, added.",
+          "When both masks are empty the ratio is 0 / 0: the lesson's convention returns 1.0 "
+          "(nothing to find, nothing found)."],
     solution=_reference_dice)
 
 
@@ -138,16 +147,17 @@ def _check_unet_output_size(unet_output_size) -> str:
         Mistake(_one_pixel_per_convolution, "an unpadded 3x3 convolution takes 1 pixel off "
                 "*each* side, so 2 off the side length, and a block has two: 4 per block."),
         Mistake(_padded, "that is a padded U-Net; the paper's convolutions are unpadded."),
-    ])
-    for size, depth in [(572, 4)]:
-        if not isinstance(unet_output_size(size, depth), (int, np.integer)):
-            raise Incorrect("return a whole number of pixels (use // for halving), not a float.")
+    ], off_limits=for_exercise(__name__, unet.valid_output_size, unet.build_unet, unet.paper_unet,
+                               advice="Follow the side length down the U and back up by hand."))
     return f"unet_output_size is right on {len(cases)} hidden input sizes and depths."
 
 
 exercise_2 = Exercise(
     "Lesson 07, exercise 2 (how much an unpadded U-Net shrinks)", _check_unet_output_size,
-    hint="Follow one side down the U: each block subtracts 4, each pooling halves; the "
-         "bottleneck subtracts 4; on the way up each up-convolution doubles and each block "
-         "subtracts 4.",
+    hint=["Follow one side length down the U and back up. An unpadded 3x3 convolution loses one "
+          "pixel at each edge, so its output side is 2 shorter.",
+          "On the way down each level is a block of two such convolutions, then a 2x2 pooling "
+          "that halves the side; the bottom of the U is one more block.",
+          "On the way up each level doubles the side (the up-convolution), then loses what its "
+          "block of two convolutions takes off."],
     solution=_reference_unet_output_size)
