@@ -92,3 +92,24 @@ def test_unreadable_files_say_what_to_do(tmp_path):
         decode_pairs([str(broken)], [str(broken)], size=8)
     with pytest.raises(ValueError, match="2 photos but 1 trimaps"):
         decode_pairs(["a", "b"], ["c"], size=8)
+
+
+def test_the_offline_stand_in_is_in_the_official_layout_and_loads(tmp_path):
+    import tarfile
+
+    from course_utils.pet_segmentation import load_stand_in_pets, write_stand_in_archives
+
+    folder = write_stand_in_archives(tmp_path, n_trainval=6, n_test=3, seed=1)
+    with tarfile.open(folder / "annotations.tar.gz") as archive:
+        names = archive.getnames()
+        first_line = archive.extractfile("annotations/trainval.txt").read().decode().splitlines()[0]
+    assert {"annotations/trainval.txt", "annotations/test.txt"} <= set(names)
+    assert any(name.startswith("annotations/trimaps/") and name.endswith(".png") for name in names)
+    assert first_line.split()[0] == "stand_in_cat_trainval_1" and len(first_line.split()) == 4
+    (train_images, train_masks), (test_images, test_masks) = load_stand_in_pets(folder, size=32)
+    assert train_images.shape == (6, 32, 32, 3) and test_masks.shape == (3, 32, 32)
+    assert set(np.unique(train_masks)) == {0, 1}
+    assert 0.1 < train_masks.mean() < 0.6  # one animal, not the whole photo
+    # The same seed writes the same photos.
+    again = write_stand_in_archives(tmp_path / "again", n_trainval=6, n_test=3, seed=1)
+    assert np.array_equal(load_stand_in_pets(again, size=32)[0][0], train_images)
