@@ -152,3 +152,23 @@ def test_grading_a_week_of_submissions(week, tmp_path, monkeypatch):
     (feedback / "my-notes.txt").write_text("mine")
     assert grade(["--week", "2", str(submissions), "--out", str(gradebook), "--force"]) == 2
     assert (feedback / "my-notes.txt").read_text() == "mine"
+
+
+def test_the_readmes_recipe_uses_the_commands_as_they_are():
+    """Each command of the README's recipe parses with the options this test runs."""
+    import re
+    import shlex
+
+    from course_utils.assign.__main__ import parser as assign_parser, publish_parser
+    from course_utils.grade.__main__ import parser as grade_parser
+
+    readme = (REPOSITORY_ROOT / "README.md").read_text()
+    recipe = readme[readme.index("**Your week, start to end**"):readme.index("**1. The syllabus**")]
+    commands = [shlex.split(line)[3:] for line in recipe.splitlines()
+                if re.match(r"^\.venv/bin/python -m course_utils\.(assign|grade) ", line)]
+    assert len(commands) == 3, "build, publish and grade"
+    build, publish, grading = commands
+    arguments = assign_parser().parse_args(build)
+    assert arguments.weeks == [1, 2] and arguments.repo and arguments.ref is None
+    assert publish[0] == "publish" and publish_parser().parse_args(publish[1:]).into
+    assert grade_parser().parse_args(grading).week == 2
