@@ -463,3 +463,10 @@ def test_a_failure_while_writing_leaves_nothing_behind(tmp_path, capsys, monkeyp
     error = capsys.readouterr().err
     assert "the disk is full" in error and ".partial-" not in error and "Nothing was written" in error
     assert list(tmp_path.iterdir()) == [], "no staging folder and no created parent left behind"
+
+
+def test_lessons_stop_on_a_wrong_reference_only_student_copies_go_on():
+    """nbval fails a lesson whose reference solution breaks because only student copies call
+    student_copy(); a lesson that called it would print its failures and pass."""
+    for path in sorted(NOTEBOOKS.glob("[0-9][0-9]_*.py")):
+        assert "student_copy(" not in path.read_text(), f"{path.name} must not mark itself a student copy"
