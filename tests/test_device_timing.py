@@ -1,0 +1,78 @@
+"""course_utils.device_timing: lesson 00's CPU-against-GPU epoch, run on the CPU with tiny data.
+
+The GPU arm of lesson 00 differs from the CPU arm only in the device list, so these tests
+run both arms here: one device (what CI's CPU does) and two (what a Colab GPU does, with
+the CPU standing in for the GPU).
+"""
+
+import numpy as np
+import pytest
+
+from course_utils import device_timing
+from course_utils.device_timing import EpochTiming
+
+
+def tiny_mnist(count, seed=0):
+    rng = np.random.default_rng(seed)
+    return rng.random((count, 28, 28, 1), dtype=np.float32), rng.integers(0, 10, count)
+
+
+@pytest.mark.parametrize("has_gpu, devices", [(False, ["cpu:0"]), (True, ["cpu:0", "gpu:0"])])
+def test_devices_to_compare_both_ways(has_gpu, devices):
+    assert device_timing.devices_to_compare(has_gpu=has_gpu) == devices
+
+
+def test_whole_batches_drops_the_partial_batch():
+    images, labels = tiny_mnist(300)
+    kept_images, kept_labels = device_timing.whole_batches(images, labels, batch_size=128)
+    assert len(kept_images) == len(kept_labels) == 256
+    with pytest.raises(ValueError, match="at least one batch"):
+        device_timing.whole_batches(images[:100], labels[:100], batch_size=128)
+
+
+def test_no_devices_is_refused():
+    images, labels = tiny_mnist(128)
+    with pytest.raises(ValueError, match="at least one device"):
+        device_timing.time_one_epoch_per_device([], images, labels)
+
+
+def test_two_devices_give_two_timings_and_a_ratio():
+    """The GPU runtime's path: two devices timed in turn, then the ratio line."""
+    images, labels = tiny_mnist(2 * 32 + 5)
+    timings = device_timing.time_one_epoch_per_device(["cpu:0", "cpu:0"], images, labels, batch_size=32)
+    assert [timing.device for timing in timings] == ["cpu:0", "cpu:0"]
+    assert all(timing.images == 64 and timing.seconds > 0 and timing.warmup_seconds > 0
+               for timing in timings)
+    text = device_timing.describe_timings(timings)
+    assert text.count("one epoch of 64 images") == 2
+    assert "times as fast as cpu:0" in text and "lecture" not in text
+
+
+def test_one_device_shows_the_lectures_figures_as_quoted():
+    """The CPU-only path: one timing, then the lecture's 14 min and 42 s, said to be quoted."""
+    images, labels = tiny_mnist(32)
+    timings = device_timing.time_one_epoch_per_device(["cpu:0"], images, labels, batch_size=32)
+    text = device_timing.describe_timings(timings)
+    assert "14 min on a CPU, 42 s on a GPU, 20 times as fast" in text
+    assert "quoted, not measured here" in text
+
+
+def test_ratio_is_first_device_over_last():
+    timings = [EpochTiming("cpu:0", 59_904, 60.0, 2.0), EpochTiming("gpu:0", 59_904, 3.0, 9.0)]
+    text = device_timing.describe_timings(timings)
+    assert "gpu:0 is 20.0 times as fast as cpu:0" in text
+    assert "59,904 images in 3.00 s (19,968 images/s; warm-up 9.0 s, not counted)" in text
+
+
+def test_same_initial_weights_on_every_device():
+    """The comparison is fair only if both devices train the same network from the same start."""
+    import keras
+
+    from course_utils import mnist_cnn
+
+    first_weights = []
+    for _ in range(2):
+        keras.utils.set_random_seed(42)
+        with keras.device("cpu:0"):
+            first_weights.append(keras.ops.convert_to_numpy(mnist_cnn.build_plain_convnet().weights[0]))
+    np.testing.assert_array_equal(*first_weights)
