@@ -111,3 +111,16 @@ def test_export_writes_a_results_file_that_notices_edits(tmp_path, capsys):
     (tmp_path / "other.json").write_text("[1, 2]")
     with pytest.raises(ValueError, match="not a results file"):
         read_results(tmp_path / "other.json")
+
+
+def test_export_saves_a_copy_of_the_notebook_jupyter_names(tmp_path, monkeypatch, capsys):
+    notebook = tmp_path / "lab" / "02_convolution_by_hand.ipynb"
+    notebook.parent.mkdir()
+    notebook.write_text('{"cells": []}')
+    monkeypatch.setenv("JPY_SESSION_NAME", str(notebook))
+    export(tmp_path / "results.json")
+    assert (tmp_path / "submission-02_convolution_by_hand.ipynb").read_text() == '{"cells": []}'
+    assert "Hand in both" in capsys.readouterr().out
+    monkeypatch.delenv("JPY_SESSION_NAME")
+    export(tmp_path / "again.json")
+    assert "File > Download" in capsys.readouterr().out

@@ -16,8 +16,8 @@ import nbformat
 import pytest
 
 from course_utils.assign.__main__ import REPOSITORY_ROOT, main as assign
-from course_utils.assign.regions import solution_regions
 from course_utils.grade.__main__ import main as grade
+from course_utils.grade.synthetic import answer_cells, filled_copy
 
 nbclient = pytest.importorskip("nbclient")
 
@@ -27,20 +27,13 @@ WRONG_CONV = "flipped"  # the instructor's conv2d with a flipped kernel: a true 
 WRONG_COUNTS = "conv_params = 144   # forgot the biases\ndense_params = 2461760"
 
 
-def answer_cells(notebook):
-    return [cell for cell in notebook.cells if cell.cell_type == "code" and "# YOUR CODE HERE" in cell.source]
-
-
 def filled(student, instructor, answers=None):
-    """The student copy with each answer cell replaced: by ``answers[k]``, or the instructor's."""
-    solutions = {cell.id: cell.source for cell in instructor.cells
-                 if cell.cell_type == "code" and solution_regions(cell.source)}
-    result = nbformat.from_dict(student)
-    for number, cell in enumerate(answer_cells(result)):
-        cell.source = (answers or {}).get(number, solutions[cell.id])
+    """filled_copy, where the answer "flipped..." is the instructor's conv2d with a flipped kernel."""
+    result = filled_copy(student, instructor, answers)
+    for cell, reference in zip(answer_cells(result), answer_cells(filled_copy(student, instructor))):
         if cell.source.startswith(WRONG_CONV):
-            flipped = solutions[cell.id].replace("windows, kernel)", "windows, kernel[::-1, ::-1])")
-            assert flipped != solutions[cell.id], "lesson 02's conv2d solution changed: update this test"
+            flipped = reference.source.replace("windows, kernel)", "windows, kernel[::-1, ::-1])")
+            assert flipped != reference.source, "lesson 02's conv2d solution changed: update this test"
             cell.source = flipped + cell.source[len(WRONG_CONV):]
     return result
 

@@ -5,6 +5,8 @@
 seen. ``export()`` writes the results to a small JSON file (exercise, status, attempts,
 hints viewed, whether the solution was viewed) that a student hands in beside the
 notebook; it carries a SHA-256 of its own contents, so an accidental edit is noticed.
+Where the kernel can find its notebook (Colab; JupyterLab, which names it in
+``JPY_SESSION_NAME``) it saves a copy of it beside the results, as last saved.
 
 The results file is for the student and the instructor's overview; grading never trusts
 it: ``python -m course_utils.grade`` runs the handed-in notebook's answers against the
@@ -16,6 +18,8 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
+import os
+import shutil
 from pathlib import Path
 
 from course_utils.exercises.core import CORRECT, NOT_CHECKED, NOT_DONE, REGISTRY, RED, RESET, WRONG
@@ -51,16 +55,39 @@ def _digest(payload: dict) -> str:
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 
+def _save_notebook_copy(folder: Path) -> Path | None:
+    """A copy of the running notebook in ``folder``, where the kernel can find it; else None."""
+    try:  # Colab hands the notebook to the kernel that asks
+        from google.colab import _message  # type: ignore[import-not-found]
+        notebook = _message.blocking_request("get_ipynb", timeout_sec=30)["ipynb"]
+        target = folder / "submission.ipynb"
+        target.write_text(json.dumps(notebook), encoding="utf-8")
+        return target
+    except Exception:  # not in Colab, or Colab did not answer: try Jupyter's own variable
+        pass
+    session = os.environ.get("JPY_SESSION_NAME", "")
+    if session.endswith(".ipynb") and Path(session).is_file():
+        target = folder / f"submission-{Path(session).name}"
+        shutil.copyfile(session, target)
+        return target
+    return None
+
+
 def export(path: str | Path = "exercise_results.json", *, student: str = "") -> Path:
-    """Write this kernel's results to ``path`` (JSON) and say what to hand in."""
+    """Write this kernel's results to ``path`` (JSON), a copy of the notebook where it can,
+    and say what to hand in."""
     payload = {"format": RESULTS_FORMAT, "student": student,
                "written": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
                "results": results()}
     payload["sha256"] = _digest(payload)
     path = Path(path)
     path.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
-    print(f"Wrote {path}. Hand it in together with this notebook (File > Download > .ipynb, "
-          f"or save both to your Drive).")
+    copy = _save_notebook_copy(path.parent)
+    if copy is not None:
+        print(f"Wrote {path} and {copy} (the notebook as last saved: save it first). Hand in both.")
+    else:
+        print(f"Wrote {path}. Hand it in together with this notebook (File > Download > .ipynb, "
+              f"or save both to your Drive).")
     return path
 
 
