@@ -69,10 +69,20 @@ def enable_gpu_memory_growth() -> list[str]:
         return []  # JAX reads the variable above; PyTorch allocates lazily already
     import tensorflow as tf
 
+    return switch_memory_growth(tf.config.list_physical_devices("GPU"),
+                                tf.config.experimental.set_memory_growth)
+
+
+def switch_memory_growth(physical_gpus, set_memory_growth) -> list[str]:
+    """Turn on memory growth for each GPU in ``physical_gpus``; return the names switched.
+
+    The GPUs and TensorFlow's setter are arguments, so that the GPU path runs in the
+    tests on a CPU with stand-ins (``tests/test_env.py``); on a CPU the list is empty.
+    """
     switched = []
-    for gpu in tf.config.list_physical_devices("GPU"):
+    for gpu in physical_gpus:
         try:
-            tf.config.experimental.set_memory_growth(gpu, True)
+            set_memory_growth(gpu, True)
             switched.append(gpu.name)
         except (RuntimeError, ValueError):
             # The GPU was already initialised by an earlier cell; the environment variable
@@ -117,9 +127,13 @@ def _backend_gpu_devices(backend: str | None) -> list[str]:
     return []
 
 
-def _nvidia_smi_gpus() -> tuple[list[GpuInfo], str | None]:
-    """GPU names and memory from nvidia-smi, plus its full printout."""
-    executable = shutil.which("nvidia-smi")
+def _nvidia_smi_gpus(executable: str | None = None) -> tuple[list[GpuInfo], str | None]:
+    """GPU names and memory from nvidia-smi, plus its full printout.
+
+    ``executable`` is the path of nvidia-smi (by default looked up on PATH); the tests pass
+    a stand-in script, so that the GPU path runs on a machine without one.
+    """
+    executable = executable or shutil.which("nvidia-smi")
     if executable is None:
         return [], None
     try:
@@ -136,15 +150,25 @@ def _nvidia_smi_gpus() -> tuple[list[GpuInfo], str | None]:
     return gpus, full.stdout or None
 
 
-def _tensorflow_gpu_details() -> list[GpuInfo]:
-    """GPU names from TensorFlow when nvidia-smi is absent (e.g. some containers)."""
-    import tensorflow as tf
+NO_NVIDIA_SMI = "nvidia-smi is not installed here: there is no NVIDIA GPU driver on this machine."
 
-    gpus = []
-    for gpu in tf.config.list_physical_devices("GPU"):
-        details = tf.config.experimental.get_device_details(gpu)
-        gpus.append(GpuInfo(details.get("device_name", gpu.name), None))
-    return gpus
+
+def nvidia_smi_printout(executable: str | None = None) -> str:
+    """What ``!nvidia-smi`` prints (lesson 00), or a sentence saying there is no driver."""
+    _, printout = _nvidia_smi_gpus(executable)
+    return printout if printout else NO_NVIDIA_SMI
+
+
+def _tensorflow_gpu_details(physical_gpus=None, device_details=None) -> list[GpuInfo]:
+    """GPU names from TensorFlow when nvidia-smi is absent (e.g. some containers).
+
+    Both arguments default to TensorFlow's; the tests pass stand-ins for a GPU."""
+    if physical_gpus is None or device_details is None:
+        import tensorflow as tf
+
+        physical_gpus = tf.config.list_physical_devices("GPU")
+        device_details = tf.config.experimental.get_device_details
+    return [GpuInfo(device_details(gpu).get("device_name", gpu.name), None) for gpu in physical_gpus]
 
 
 def _cpu_model() -> str | None:

@@ -115,3 +115,76 @@ def test_gpu_memory_growth_keeps_a_users_own_setting(monkeypatch):
     monkeypatch.setenv("XLA_PYTHON_CLIENT_PREALLOCATE", "true")
     env.enable_gpu_memory_growth()
     assert os.environ["XLA_PYTHON_CLIENT_PREALLOCATE"] == "true"
+
+
+# The GPU arms of course_utils.env, run on a CPU with stand-ins for the GPU: CI has none,
+# so without these the code a Colab GPU runtime takes would never execute before a student.
+
+class FakeGpu:
+    def __init__(self, name):
+        self.name = name
+
+
+def test_memory_growth_switches_every_gpu_it_can():
+    calls = []
+
+    def set_memory_growth(gpu, enabled):
+        calls.append((gpu.name, enabled))
+        if gpu.name.endswith(":1"):
+            raise RuntimeError("Physical devices cannot be modified after being initialized")
+
+    gpus = [FakeGpu("/physical_device:GPU:0"), FakeGpu("/physical_device:GPU:1")]
+    assert env.switch_memory_growth(gpus, set_memory_growth) == ["/physical_device:GPU:0"]
+    assert calls == [("/physical_device:GPU:0", True), ("/physical_device:GPU:1", True)]
+
+
+def test_memory_growth_without_gpus_switches_nothing():
+    def never_called(gpu, enabled):
+        raise AssertionError("no GPU, so nothing to switch")
+
+    assert env.switch_memory_growth([], never_called) == []
+
+
+FAKE_NVIDIA_SMI = """#!/bin/sh
+if [ "$1" = "--query-gpu=name,memory.total" ]; then
+  echo "Tesla T4, 15360"
+else
+  echo "| NVIDIA-SMI 550.54.15   Driver Version: 550.54.15   CUDA Version: 12.4 |"
+fi
+"""
+
+
+@pytest.fixture
+def fake_nvidia_smi(tmp_path):
+    script = tmp_path / "nvidia-smi"
+    script.write_text(FAKE_NVIDIA_SMI)
+    script.chmod(0o755)
+    return str(script)
+
+
+def test_nvidia_smi_names_the_gpu_and_its_memory(fake_nvidia_smi):
+    gpus, printout = env._nvidia_smi_gpus(fake_nvidia_smi)
+    assert gpus == [env.GpuInfo("Tesla T4", 15360)]
+    assert "CUDA Version: 12.4" in printout
+    assert env.nvidia_smi_printout(fake_nvidia_smi) == printout
+
+
+def test_without_nvidia_smi_the_printout_says_so(monkeypatch):
+    monkeypatch.setattr(env.shutil, "which", lambda name: None)
+    assert env._nvidia_smi_gpus() == ([], None)
+    assert env.nvidia_smi_printout() == env.NO_NVIDIA_SMI
+
+
+def test_tensorflow_names_the_gpu_when_nvidia_smi_is_missing():
+    details = {"/physical_device:GPU:0": {"device_name": "Tesla T4"}, "/physical_device:GPU:1": {}}
+    gpus = [FakeGpu(name) for name in details]
+    found = env._tensorflow_gpu_details(gpus, lambda gpu: details[gpu.name])
+    assert found == [env.GpuInfo("Tesla T4", None), env.GpuInfo("/physical_device:GPU:1", None)]
+
+
+def test_report_of_a_gpu_machine_names_the_gpu():
+    text = env.format_report(report())
+    assert "GPU               Tesla T4, 15.0 GiB" in text
+    assert "GPU for Keras     /physical_device:GPU:0" in text
+    assert "All good" in text
+    assert "none found" in env.format_report(report(gpus=[], backend_gpus=[]))
