@@ -10,6 +10,9 @@ the evaluation in the epoch's time. ``TimeToAccuracy`` instead
 * records the first moment the accuracy reaches ``target``, and
 * optionally stops training right there.
 
+Labels may be class indices or one-hot rows (``keras.utils.to_categorical``), as Keras's
+own losses accept either; one-hot rows are turned into indices once, at construction.
+
 Used by lesson 04 and ``benchmarks/benchmark_mnist.py``.
 """
 
@@ -20,6 +23,32 @@ from dataclasses import dataclass
 
 import keras
 import numpy as np
+
+
+def class_indices(labels) -> np.ndarray:
+    """Labels as one class index per example, whether given as indices or one-hot rows.
+
+    Indices (shape (N,) or (N, 1)) pass unchanged; one-hot rows (N, classes), as
+    ``keras.utils.to_categorical`` makes them, become their argmax. Anything else (rows
+    that are not one-hot, more axes) is refused here, with the reason, rather than
+    failing later inside ``fit`` when predictions are compared with the labels.
+    """
+    labels = np.asarray(labels)
+    if labels.ndim == 2 and labels.shape[1] == 1:
+        labels = labels[:, 0]
+    if labels.ndim == 1:
+        if not np.all(labels == np.round(labels)) or labels.min() < 0:
+            raise ValueError("class labels must be whole numbers 0, 1, 2, ... (or one-hot rows)")
+        return labels.astype("int64")
+    if labels.ndim == 2:
+        one_hot = np.all((labels == 0) | (labels == 1), axis=1) & (labels.sum(axis=1) == 1)
+        if not np.all(one_hot):
+            raise ValueError(f"labels of shape {labels.shape} are not one-hot rows (one 1 and zeros "
+                             f"each, row {int(np.argmin(one_hot))} is not): give class indices or "
+                             f"keras.utils.to_categorical(indices)")
+        return labels.argmax(axis=1)
+    raise ValueError(f"labels must be class indices of shape (N,) or one-hot rows of shape "
+                     f"(N, classes), not an array of shape {labels.shape}")
 
 
 @dataclass(frozen=True)
@@ -51,7 +80,7 @@ class TimeToAccuracy(keras.callbacks.Callback):
             raise ValueError(f"x_test and y_test must be non-empty and of equal length, "
                              f"got {len(x_test)} and {len(y_test)}")
         self.x_test = x_test
-        self.y_test = np.asarray(y_test).reshape(-1)
+        self.y_test = class_indices(y_test)
         self.target = target
         self.evaluate_every = evaluate_every
         self.stop_at_target = stop_at_target

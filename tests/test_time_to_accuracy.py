@@ -101,3 +101,32 @@ def test_test_set_must_match_its_labels():
     x, y = separable_data(10)
     with pytest.raises(ValueError, match="equal length"):
         TimeToAccuracy(x, y[:5])
+
+
+def test_one_hot_labels_are_accepted_and_give_the_same_accuracy():
+    # Regression: TimeToAccuracy(x, one_hot) was accepted, then crashed inside fit when the
+    # flattened (N * classes) labels were compared with N predictions.
+    x, y = separable_data()
+    one_hot = keras.utils.to_categorical(y, 2)
+    by_index = TimeToAccuracy(x, y, target=1.0, evaluate_every=4)
+    by_one_hot = TimeToAccuracy(x, one_hot, target=1.0, evaluate_every=4)
+    tiny_model().fit(x, y, batch_size=64, epochs=1, callbacks=[by_index], verbose=0)
+    tiny_model().fit(x, y, batch_size=64, epochs=1, callbacks=[by_one_hot], verbose=0)
+    assert [c.accuracy for c in by_one_hot.checkpoints] == [c.accuracy for c in by_index.checkpoints]
+    assert by_one_hot.y_test.shape == (len(x),) and np.array_equal(by_one_hot.y_test, y)
+
+
+def test_column_of_labels_is_accepted():
+    x, y = separable_data(10)
+    assert np.array_equal(TimeToAccuracy(x, y[:, np.newaxis]).y_test, y)
+
+
+@pytest.mark.parametrize("labels, message", [
+    (np.full((10, 2), 0.5), "not one-hot"),          # probabilities, not labels
+    (np.zeros((10, 2, 1)), "shape"),
+    (np.linspace(0, 1, 10), "whole numbers"),
+])
+def test_labels_that_are_neither_indices_nor_one_hot_are_refused(labels, message):
+    x, _ = separable_data(10)
+    with pytest.raises(ValueError, match=message):
+        TimeToAccuracy(x, labels)
