@@ -92,3 +92,22 @@ def test_wrong_input_and_output_shapes(synthetic_digits):
 def test_not_a_model():
     with pytest.raises(ExerciseFailed, match="Keras model"):
         lesson04.exercise_2.check("my model")
+
+
+def test_the_budget_hint_does_not_give_the_answers_code():
+    hints = " ".join(lesson04.exercise_2.hints)
+    for answer_part in ["build_fast_cnn", "widths", "(8, 16, 32)", "29,402", "halve them"]:
+        assert answer_part not in hints
+
+
+def test_hidden_digits_are_prepared_by_the_lessons_own_function(monkeypatch):
+    import data_download
+
+    images = np.resize(np.arange(256, dtype=np.uint8), (lesson04.HIDDEN_TEST_IMAGES + 5, 28, 28))
+    labels = np.arange(lesson04.HIDDEN_TEST_IMAGES + 5) % 10
+    monkeypatch.setattr(data_download, "load", lambda name, progress=False: ((None, None), (images, labels)))
+    prepared = []
+    monkeypatch.setattr(mnist_cnn, "prepare_images", lambda x: prepared.append(x) or x[..., None] / 255.0)
+    got_images, got_labels = lesson04._hidden_digits()
+    assert len(prepared) == 1 and np.array_equal(prepared[0], images[-lesson04.HIDDEN_TEST_IMAGES:])
+    assert np.array_equal(got_labels, labels[-lesson04.HIDDEN_TEST_IMAGES:]) and got_images.shape[-1] == 1

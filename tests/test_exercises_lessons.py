@@ -1,7 +1,9 @@
 """Every lesson exercise: its reference passes, plausible wrong answers fail with a useful hint.
 
 Includes the regressions of issues 9 and 13: the lesson's own code does not pass, one hidden
-layer is not two, and counts are not truncated (3136.9, 160.7 and "3136" are rejected).
+layer is not two, and counts are not truncated (3136.9, 160.7 and "3136" are rejected); of
+issue 20: the course's own implementation is refused, bare and wrapped; of issue 19: outputs
+of the wrong kind are refused, and an empty hint or solution fails a test.
 """
 
 import math
@@ -11,11 +13,12 @@ import numpy as np
 import pytest
 from numpy.lib.stride_tricks import sliding_window_view
 
-from course_utils import mlp
-from course_utils.exercises import NOT_DONE_PHRASE
-from course_utils.exercises import lesson00, lesson01, lesson02, lesson03
+from course_utils import convolution, gradient_check, mlp
+from course_utils import receptive_field as taught_receptive_field
+from course_utils.exercises import NOT_DONE_PHRASE, Exercise
+from course_utils.exercises import lesson00, lesson01, lesson02, lesson03, lesson04, lesson05, lesson06, lesson07
 
-from exercise_checks import fails, passes, stub
+from exercise_checks import BY_HAND, fails, passes, refuses_helper, refuses_wrong_kinds, stub
 
 
 # (exercise, number of answers, whether the answer is a function the student writes)
@@ -132,7 +135,7 @@ def test_lesson01_count_parameters(capsys):
     passes(lesson01.exercise_2, count, capsys=capsys)
     fails(lesson01.exercise_2, lambda sizes: (count(sizes)[0], sum(sizes)), match="input layer has no")
     fails(lesson01.exercise_2, lambda sizes: sum(count(sizes)), match="pair")
-    fails(lesson01.exercise_2, lambda sizes: (mlp.MLP(sizes).count_params(), 0), match="weights")
+    fails(lesson01.exercise_2, lambda sizes: (mlp.MLP(sizes).count_params(), 0), match=BY_HAND)
     fails(lesson01.exercise_2, lambda sizes: (float(count(sizes)[0]), count(sizes)[1]), match="whole number")
 
 
@@ -234,9 +237,10 @@ def test_lesson02_receptive_field(capsys):
 
     passes(lesson02.exercise_2, receptive_field, capsys=capsys)
     from course_utils import receptive_field as taught  # the lesson's own helper: no dilation
-    fails(lesson02.exercise_2, taught.receptive_field, match="raised ValueError")
-    fails(lesson02.exercise_2, lambda layers: taught.receptive_field([(k, s) for k, s, _ in layers]),
-          match="dilation is ignored")
+    fails(lesson02.exercise_2, taught.receptive_field, match=BY_HAND)
+    # A dilated kernel as a wider one: right, but it is the lesson's helper doing the work.
+    fails(lesson02.exercise_2, lambda layers: taught.receptive_field([(d * (k - 1) + 1, s) for k, s, d in layers]),
+          match=BY_HAND)
     fails(lesson02.exercise_2, no_stride, match="strides are ignored")
     fails(lesson02.exercise_2, no_dilation, match="dilation is ignored")
     fails(lesson02.exercise_2, lambda layers: sum(k for k, _, _ in layers), match="do not add kernel sizes")
@@ -291,7 +295,17 @@ def max_pool_backward(grad_output, x, size=2, stride=2):
 
 def test_lesson03_max_pool_backward(capsys):
     passes(lesson03.exercise_2, max_pool_backward, capsys=capsys)
-    fails(lesson03.exercise_2, lesson03._average_backward, match="average")
+
+    def average_backward(grad_output, x, size=2, stride=2):
+        grad_x = np.zeros_like(x)
+        for i in range(grad_output.shape[1]):
+            for j in range(grad_output.shape[2]):
+                grad_x[:, i * stride:i * stride + size, j * stride:j * stride + size] += \
+                    grad_output[:, i:i + 1, j:j + 1] / size**2
+        return grad_x
+
+    fails(lesson03.exercise_2, average_backward, match="average")
+    fails(lesson03.exercise_2, lesson03._average_backward, match=BY_HAND)  # the check's own code
 
     def overwrite(grad_output, x, size=2, stride=2):
         windows = sliding_window_view(x, (size, size), axis=(1, 2))[:, ::stride, ::stride]
@@ -324,3 +338,118 @@ def test_lesson03_shapes_are_hashed_and_not_truncated(capsys):
         fails(lesson03.exercise_3, shape, 3136, match=message)
     source = open(lesson03.__file__).read()
     assert "3136" not in source and "7, 7, 64" not in source
+
+
+# --------------------------------------------------------------------------- every lesson
+def largest_square_matrix(free_bytes, dtype="float32", matrices=3):
+    return math.isqrt(free_bytes // (matrices * np.dtype(dtype).itemsize))
+
+
+def count_parameters(sizes):
+    return sum(a * b for a, b in zip(sizes, sizes[1:])), sum(sizes[1:])
+
+
+def receptive_field(layers):
+    size, jump = 1, 1
+    for kernel, stride, dilation in layers:
+        size += dilation * (kernel - 1) * jump
+        jump *= stride
+    return size
+
+
+#: (exercise, the course's own implementation or a helper it names, the other answers, position)
+COURSE_IMPLEMENTATIONS = [
+    (lesson00.exercise_1, lesson00._reference_median_seconds, (), 0),
+    (lesson00.exercise_2, lesson00._reference_largest_square_matrix, (), 0),
+    (lesson01.exercise_1, lesson01._reference_neuron_gradient, (), 0),
+    (lesson01.exercise_1, mlp.backward, (), 0),
+    (lesson01.exercise_1, mlp.loss_and_gradients, (), 0),
+    (lesson01.exercise_1, gradient_check.numerical_gradient, (), 0),
+    (lesson01.exercise_2, lesson01._reference_count_parameters, (), 0),
+    (lesson01.exercise_2, mlp.init_params, (), 0),
+    (lesson01.exercise_2, mlp.MLP.count_params, (), 0),
+    (lesson02.exercise_1, lesson02._reference_conv2d, (), 0),
+    (lesson02.exercise_1, convolution.conv2d_forward, (), 0),
+    (lesson02.exercise_1, convolution.conv2d_forward_loops, (), 0),
+    (lesson02.exercise_1, convolution.correlate2d_loops, (), 0),
+    (lesson02.exercise_1, convolution.im2col, (), 0),
+    (lesson02.exercise_1, convolution.pad_input, (), 0),
+    (lesson02.exercise_1, convolution.padding_amounts, (), 0),
+    (lesson02.exercise_2, lesson02._reference_receptive_field, (), 0),
+    (lesson02.exercise_2, taught_receptive_field.receptive_field, (), 0),
+    (lesson02.exercise_2, taught_receptive_field.receptive_fields, (), 0),
+    (lesson02.exercise_2, taught_receptive_field.smallest_input, (), 0),
+    (lesson02.exercise_2, taught_receptive_field.gradient_footprint, (), 0),
+    (lesson03.exercise_1, lesson03._reference_silu, (silu_derivative,), 0),
+    (lesson03.exercise_1, lesson03._reference_silu_derivative, (silu,), 1),
+    (lesson03.exercise_2, lesson03._reference_max_pool_backward, (), 0),
+]
+
+
+@pytest.mark.parametrize("exercise, helper, others, position", COURSE_IMPLEMENTATIONS,
+                         ids=lambda value: getattr(value, "__qualname__", ""))
+def test_the_course_implementation_is_refused_bare_and_wrapped(exercise, helper, others, position):
+    refuses_helper(exercise, helper, others=others, position=position)
+
+
+def test_a_one_line_wrapper_of_conv2d_forward_is_refused():
+    from course_utils.convolution import conv2d_forward as imported_under_another_name
+
+    fails(lesson02.exercise_1, lambda image, kernel, stride=1, padding="valid": imported_under_another_name(
+        image[None, :, :, None], kernel[:, :, None, None], stride=stride, padding=padding)[0, :, :, 0],
+        match=BY_HAND)
+
+
+#: (exercise, a right answer, the other answers, position, which item of a tuple output)
+RIGHT_FUNCTIONS = [
+    (lesson00.exercise_1, median_seconds, (), 0, None),
+    (lesson00.exercise_2, largest_square_matrix, (), 0, None),
+    (lesson01.exercise_1, neuron_gradient, (), 0, 0),
+    (lesson01.exercise_1, neuron_gradient, (), 0, 1),
+    (lesson01.exercise_2, count_parameters, (), 0, 0),
+    (lesson02.exercise_1, conv2d, (), 0, None),
+    (lesson02.exercise_2, receptive_field, (), 0, None),
+    (lesson03.exercise_1, silu, (silu_derivative,), 0, None),
+    (lesson03.exercise_1, silu_derivative, (silu,), 1, None),
+    (lesson03.exercise_2, max_pool_backward, (), 0, None),
+]
+
+
+@pytest.mark.parametrize("exercise, right, others, position, element", RIGHT_FUNCTIONS,
+                         ids=lambda value: getattr(value, "__name__", ""))
+def test_outputs_of_the_wrong_kind_are_refused(exercise, right, others, position, element, capsys):
+    passes(exercise, *(list(others[:position]) + [right] + list(others[position:])), capsys=capsys)
+    refuses_wrong_kinds(exercise, right, others=others, position=position, element=element)
+
+
+def _every_exercise():
+    modules = [lesson00, lesson01, lesson02, lesson03, lesson04, lesson05, lesson06, lesson07]
+    return [value for module in modules for name, value in vars(module).items()
+            if name.startswith("exercise_") and isinstance(value, Exercise)]
+
+
+@pytest.mark.parametrize("exercise", _every_exercise(), ids=lambda exercise: exercise.title)
+def test_every_exercise_has_progressive_hints_and_a_solution_that_say_something(exercise, capsys):
+    assert 2 <= len(exercise.hints) <= 3, "give two or three hints, each more precise than the last"
+    assert len(set(exercise.hints)) == len(exercise.hints)
+    for number, text in enumerate(exercise.hints, start=1):
+        exercise.hint(number)
+        shown = capsys.readouterr().out
+        assert len(text.split()) >= 8 and text.strip() in shown, shown
+    exercise.solution()
+    heading, _, body = capsys.readouterr().out.partition("\n")
+    assert heading.startswith("Solution") and len(body.split()) >= 5, body
+
+
+def test_an_empty_hint_or_solution_would_fail_that_test(capsys, monkeypatch):
+    from course_utils.exercises import core
+
+    monkeypatch.setattr(core, "REGISTRY", [])  # these two are not lesson exercises
+    empty_solution = Exercise("Lesson 99, exercise 1", lambda answer: "ok", hint=["a b c d e f g h", "i j k l m n o p"],
+                              solution=" ")
+    with pytest.raises(AssertionError):
+        test_every_exercise_has_progressive_hints_and_a_solution_that_say_something(empty_solution, capsys)
+    one_word_hint = Exercise("Lesson 99, exercise 2", lambda answer: "ok", hint=["think", "harder"],
+                             solution="answer = 6 * 7  # the product of the two numbers")
+    with pytest.raises(AssertionError):
+        test_every_exercise_has_progressive_hints_and_a_solution_that_say_something(one_word_hint, capsys)

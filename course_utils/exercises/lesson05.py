@@ -87,12 +87,14 @@ def _changes_shape(input_shape, filters, strides) -> bool:
 
 def _student_model(block, input_shape, filters, strides, name):
     description = _describe(input_shape, filters, strides)
+    # Computed here: inside the student's call the check's own functions are off limits.
+    changes_shape = _changes_shape(input_shape, filters, strides)
 
     def block_with_projection_hint(x, filters, strides):
         try:
             return block(x, filters, strides=strides)
         except ValueError as error:  # Keras refuses to add tensors of different shapes
-            if _changes_shape(input_shape, filters, strides) and "shape" in str(error).lower():
+            if changes_shape and "shape" in str(error).lower():
                 raise Incorrect(f"on {description}, Keras cannot add your branch and shortcut "
                                 f"({str(error).splitlines()[0]}): {_PROJECTION_HINT}.") from None
             raise
@@ -187,7 +189,7 @@ def _check_parameters(theirs, ours, input_shape, filters, strides, description) 
                 "BN adds its own shift")
     elif got < expected:
         hint = ("a layer is missing: each convolution is followed by batch normalisation, the "
-                "projection's too")
+                "shortcut's 1x1 convolution too")
     else:
         hint = "there are layers the block does not have: two 3x3 convolutions in the branch, each with BN"
     raise Incorrect(f"on {description} the block has {got:,} parameters, expected {expected:,}: {hint}.")
@@ -242,9 +244,9 @@ def _check_residual_block(residual_block) -> str:
                             f"{ours.output_shape[1:]}: 'same' padding keeps the size, strides=2 halves it "
                             f"(rounding up), and the block outputs `filters` channels.")
         _check_parameters(theirs, ours, input_shape, filters, strides, description)
-        _check_same_weights(theirs, ours, input_shape, filters, strides, description, rng)
-        if not _changes_shape(input_shape, filters, strides):
+        if not _changes_shape(input_shape, filters, strides):  # first: it needs the initial BN
             _check_identity(theirs, input_shape, description, rng)
+        _check_same_weights(theirs, ours, input_shape, filters, strides, description, rng)
     return (f"residual_block computes the same function as the reference, with the same non-zero "
             f"weights, on {len(_CONFIGURATIONS)} configurations, and carries the identity.")
 
