@@ -3,15 +3,26 @@
 #   scripts/setup_env.sh EXTRAS [--colab]
 # EXTRAS: "test" (pytest, nbval), "lab" (JupyterLab), or several: "test,jax". --colab pins Colab's versions
 # (constraints/colab.txt) in a separate environment, .venv-colab.
+# COURSE_VENV names the newest-release environment's folder instead of .venv, and
+# COURSE_VENV_COLAB the Colab one's (default: COURSE_VENV with -colab added, else .venv-colab):
+# the two are never one folder, or each install would overwrite the other's versions.
 # Prints the environment's folder as its last line.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 extras="${1:?usage: scripts/setup_env.sh test|lab [--colab]}"
-venv="${COURSE_VENV:-.venv}"
+newest_venv="${COURSE_VENV:-.venv}"
+colab_venv="${COURSE_VENV_COLAB:-${COURSE_VENV:+$COURSE_VENV-colab}}"
+colab_venv="${colab_venv:-.venv-colab}"
+if [[ "$(realpath -m "$newest_venv")" == "$(realpath -m "$colab_venv")" ]]; then
+    echo "error: COURSE_VENV and COURSE_VENV_COLAB name one folder ($newest_venv): the newest" >&2
+    echo "       releases and Colab's versions need an environment each." >&2
+    exit 1
+fi
+venv="$newest_venv"
 constraints=()
 if [[ "${2:-}" == "--colab" ]]; then
-    venv="${COURSE_VENV:-.venv-colab}"
+    venv="$colab_venv"
     constraints=(--constraint constraints/colab.txt)
 fi
 
