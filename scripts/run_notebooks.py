@@ -32,6 +32,7 @@ REPOSITORY_ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK_FOLDER = REPOSITORY_ROOT / "notebooks"
 sys.path.insert(0, str(REPOSITORY_ROOT))  # run from a checkout without installing the course
 
+from course_utils.mode import is_fast_mode  # noqa: E402  (the one reader of CNN_COURSE_FAST)
 from course_utils.notebook_metadata import ensure_colab_metadata  # noqa: E402
 
 
@@ -128,7 +129,7 @@ def write_atomically(text: str, destination: Path) -> None:
 
 
 def write_index(results: list[tuple[Path, str | None, float]], output_folder: Path) -> None:
-    mode = "fast" if os.environ.get("CNN_COURSE_FAST", "") not in ("", "0") else "full"
+    mode = "fast" if is_fast_mode() else "full"
     rows = []
     for path, error, seconds in results:
         status = "passed" if error is None else f"FAILED: {html.escape(error)}"
@@ -153,6 +154,10 @@ def main(argv: list[str] | None = None) -> int:
                         help="folder for executed notebooks, HTML and index.html (default: build/)")
     parser.add_argument("--timeout", type=int, default=1800, help="seconds allowed per cell")
     arguments = parser.parse_args(argv)
+    try:  # a value like CNN_COURSE_FAST=maybe stops here, not after an hour of lessons
+        is_fast_mode()
+    except ValueError as error:
+        parser.error(str(error))
 
     notebooks = arguments.notebooks or sorted(NOTEBOOK_FOLDER.glob("[0-9][0-9]_*.ipynb"))
     missing = [str(path) for path in notebooks if not path.is_file()]

@@ -68,3 +68,24 @@ def test_unknown_notebook_is_a_usage_error(tmp_path):
     with pytest.raises(SystemExit) as exit_info:
         run_notebooks.main([str(tmp_path / "nope.ipynb")])
     assert exit_info.value.code == 2
+
+
+@pytest.mark.parametrize("value, mode", [("1", "fast"), ("true", "fast"), ("false", "full"), ("0", "full")])
+def test_index_states_the_mode_as_the_lessons_read_it(tmp_path, monkeypatch, value, mode):
+    """course_utils.mode is the one reader of CNN_COURSE_FAST: "false" is full mode here too."""
+    monkeypatch.setenv("CNN_COURSE_FAST", value)
+    run_notebooks.write_index([], tmp_path)
+    assert f"Run in {mode} mode" in (tmp_path / "index.html").read_text()
+
+
+def test_a_value_the_lessons_would_refuse_is_a_usage_error_before_any_lesson_runs(monkeypatch, capsys):
+    monkeypatch.setenv("CNN_COURSE_FAST", "maybe")
+    with pytest.raises(SystemExit) as exit_info:
+        run_notebooks.main([str(NOTEBOOK_FOLDER / "00_environment_check.ipynb")])
+    assert exit_info.value.code == 2
+    assert "CNN_COURSE_FAST='maybe' is not understood" in capsys.readouterr().err
+
+
+def test_the_script_does_not_read_the_fast_mode_variable_itself():
+    source = (REPOSITORY_ROOT / "scripts" / "run_notebooks.py").read_text()
+    assert 'environ.get("CNN_COURSE_FAST"' not in source and "is_fast_mode()" in source
