@@ -17,18 +17,25 @@ def test_table_has_the_eight_lessons():
     assert sorted(lesson_rows()) == [f"{number:02d}" for number in range(8)]
 
 
-def test_every_written_lesson_has_its_badge_in_the_table():
+def test_every_lesson_has_a_row_with_its_link_and_badge():
     rows = lesson_rows()
-    for notebook in lesson_notebooks():
-        path = notebook.relative_to(REPOSITORY_ROOT).as_posix()
-        assert colab_badge_markdown(path) in rows[notebook.stem[:2]], f"README row {notebook.stem[:2]} lacks {path}'s badge"
+    notebooks = lesson_notebooks()
+    assert len(notebooks) == 8  # the loop below must check every lesson, not none
+    for notebook in notebooks:
+        number, path = notebook.stem[:2], notebook.relative_to(REPOSITORY_ROOT).as_posix()
+        assert number in rows, f"README has no row for {path}"
+        assert f"]({path})" in rows[number], f"README row {number} does not link {path}"
+        assert colab_badge_markdown(path) in rows[number], f"README row {number} lacks {path}'s badge"
 
 
-def test_lessons_not_written_are_marked_coming():
-    written = {notebook.stem[:2] for notebook in lesson_notebooks()}
+def test_every_row_points_at_lessons_that_exist():
+    """A renamed lesson must not leave a row whose link or badge leads nowhere."""
     for number, row in lesson_rows().items():
-        if number not in written:
-            assert row.rstrip().endswith("| coming |"), f"README row {number} links a lesson that does not exist"
+        targets = set(re.findall(r"(notebooks/[^)\s]+\.ipynb)", row))
+        assert targets, f"README row {number} links no lesson"
+        for target in targets:
+            assert (REPOSITORY_ROOT / target).is_file(), f"README row {number} points at {target}, which does not exist"
+            assert target.startswith(f"notebooks/{number}_"), f"README row {number} points at {target}"
 
 
 def test_the_readme_commands_exist_and_are_executable():
