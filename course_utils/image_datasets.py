@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from course_utils.pixels import to_unit_float
 from data_download import DatasetError, load
 from data_download.settings import RETRIES_VARIABLE, TIMEOUT_VARIABLE
 
@@ -64,7 +65,7 @@ def as_images(x: np.ndarray) -> np.ndarray:
         x = x[..., np.newaxis]
     if x.ndim != 4:
         raise ValueError(f"expected images of shape (N, height, width[, channels]), got {x.shape}")
-    return x.astype("float32") / 255.0
+    return to_unit_float(x)
 
 
 def load_preferred(train_size: int, test_size: int, preferred: str = "cifar10",

@@ -27,6 +27,8 @@ import numpy as np
 from scipy import ndimage
 from tqdm.auto import tqdm
 
+from course_utils.pixels import to_unit_float
+
 TRIMAP_PET, TRIMAP_BACKGROUND, TRIMAP_OUTLINE = 1, 2, 3
 
 
@@ -63,7 +65,7 @@ def decode_pairs(image_paths, trimap_paths, size: int,
             with Image.open(image_path) as photo:
                 # A few of the photos are greyscale or CMYK: convert everything to RGB.
                 photo = photo.convert("RGB").resize((size, size), Image.Resampling.BILINEAR)
-                images[index] = np.asarray(photo, dtype=np.float32) / 255.0
+                images[index] = to_unit_float(np.asarray(photo))
             with Image.open(trimap_path) as trimap:
                 trimap = trimap.resize((size, size), Image.Resampling.NEAREST)
                 foreground[index] = trimap_to_foreground(np.asarray(trimap))
