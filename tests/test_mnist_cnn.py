@@ -128,3 +128,14 @@ def test_a_failed_save_leaves_nothing(monkeypatch, tmp_path):
     with pytest.raises(OSError, match="disk full"):
         mnist_cnn.save_model(model, "tiny")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_keras2017_convnet_is_the_keras2_example():
+    model = mnist_cnn.compile_keras2017_convnet(mnist_cnn.build_keras2017_convnet())
+    # Keras 2 examples/mnist_cnn.py: conv 320 + conv 18,496 + dense 9,216 * 128 + 128 + dense 1,290.
+    assert model.count_params() == 320 + 18_496 + (12 * 12 * 64 * 128 + 128) + (128 * 10 + 10) == 1_199_882
+    kinds = [type(layer).__name__ for layer in model.layers]
+    assert kinds == ["Conv2D", "Conv2D", "MaxPooling2D", "Dropout", "Flatten", "Dense", "Dropout", "Dense"]
+    assert [layer.rate for layer in model.layers if isinstance(layer, keras.layers.Dropout)] == [0.25, 0.5]
+    assert type(model.optimizer).__name__ == "Adadelta"
+    assert float(keras.ops.convert_to_numpy(model.optimizer.learning_rate)) == 1.0  # Keras 2's default
