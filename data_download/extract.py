@@ -16,6 +16,7 @@ import tarfile
 import zipfile
 from pathlib import Path, PurePosixPath
 
+from . import formats
 from .errors import VerificationError
 from .staging import create_private_folder
 
@@ -85,6 +86,7 @@ def extract(archive: Path, destination: Path) -> Path:
         else:
             with tarfile.open(archive, "r:*") as tar:
                 tar.extractall(staging, filter="data")
+                formats.read_to_end(tar)  # a damaged archive is an error, not wrong files
         (staging / COMPLETE_MARKER).write_text("ok\n")
         if destination.exists():  # an incomplete earlier extraction
             shutil.rmtree(destination)

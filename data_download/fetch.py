@@ -8,7 +8,8 @@ moved into place with ``os.replace``: an interrupted, truncated or corrupt
 download never appears under its final name.  The staging folder is removed when
 the attempt ends; if the process is killed first (SIGKILL, SIGTERM, a kernel
 restart), the next fetch removes it (staging.py).  HTTP goes through download.py
-(connect and stall timeouts, an overall deadline per file, few retries); a folder
+(connect and stall timeouts, an overall deadline per file, retries with backoff for
+failures that may pass, a dead server given up once per fetch: retry.py); a folder
 mirror is copied.
 
 A cache whose files are all verified is used without writing anything (no lock,
@@ -17,16 +18,15 @@ no write test), so an administrator can fill a cache and make it read-only.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
-
-from . import settings, verify
-from .download import DownloadFailed, download
+from . import retry, settings, verify
+from .download import DownloadFailed, download, server_of
 from .errors import DatasetError, VerificationError
 from .locking import file_lock
 from .registry import DATASETS, DatasetSpec, FileSpec, get_dataset
@@ -63,23 +63,27 @@ def sources_for(dataset: DatasetSpec, spec: FileSpec) -> list[Source]:
     return found
 
 
-def fetch(name: str, progress: bool = True) -> Path:
+def fetch(name: str, progress: bool = True, *, timeout: float | None = None,
+          retries: int | None = None) -> Path:
     """Make sure every file of dataset ``name`` is in the cache and verified.
 
-    Returns the dataset's cache folder.  Raises DatasetError (with what was tried
-    and how to fix it) if any file cannot be obtained.
+    ``timeout`` (seconds without data) and ``retries`` (extra attempts per URL after
+    a failure that may pass) override ``CNN_COURSE_DATA_TIMEOUT`` and
+    ``CNN_COURSE_DATA_RETRIES`` for this call.  Returns the dataset's cache folder.
+    Raises DatasetError (with what was tried and how to fix it) if any file cannot
+    be obtained.
     """
     dataset = get_dataset(name)
-    settings.check()  # a bad setting is an error before any network use
+    patience = settings.patience(timeout, retries)  # a bad setting is an error before any network use
     folder = settings.cache_dir() / dataset.name
     _remove_abandoned_work()
     missing = [spec for spec in dataset.files if not _verified_in_cache(folder / spec.name, spec)]
     if not missing:
         return folder  # nothing written: a read-only cache works
     folder = _writable_dataset_dir(dataset)
-    servers_down: dict[str, str] = {}  # shared by the files: a dead mirror costs its timeout once
+    servers = retry.Servers(patience.timeout)  # shared by the files: a dead mirror costs its timeout once
     for spec in missing:
-        fetch_file(dataset, spec, folder, progress=progress, servers_down=servers_down)
+        fetch_file(dataset, spec, folder, progress=progress, servers=servers, patience=patience)
     return folder
 
 
@@ -114,13 +118,14 @@ def _verified_in_cache(target: Path, spec: FileSpec) -> bool:
 
 
 def fetch_file(dataset: DatasetSpec, spec: FileSpec, folder: Path, progress: bool = True,
-               servers_down: dict[str, str] | None = None) -> Path:
+               servers: retry.Servers | None = None, patience: settings.Patience | None = None) -> Path:
     """Get one verified file into ``folder`` (under its lock).
 
-    ``servers_down`` maps a server (``scheme://host:port``) that did not answer at
-    all to why; its URLs are skipped, and servers found down here are added.
+    ``servers`` is the fetch's memory of its servers: the URLs of one given up
+    (it did not answer at all) are skipped, and servers given up here are added.
     """
-    servers_down = {} if servers_down is None else servers_down
+    patience = patience or settings.patience()
+    servers = servers if servers is not None else retry.Servers(patience.timeout)
     target = folder / spec.name
     with file_lock(target):
         cache_state = "not there"
@@ -138,26 +143,62 @@ def fetch_file(dataset: DatasetSpec, spec: FileSpec, folder: Path, progress: boo
         tried = [f"cache {target}: {cache_state}"]
         for source in sources_for(dataset, spec):
             server = _server(source)
-            if server in servers_down:
+            if server in servers.down:
                 tried.append(f"{source.describe()}: skipped, the server did not answer for an "
-                             f"earlier file ({servers_down[server]})")
+                             f"earlier file ({servers.down[server]})")
                 continue
-            outcome = _try_source(source, spec, target, progress, servers_down)
+            outcome = _try_source(source, spec, target, progress, servers, patience)
             if outcome is None:
                 return target
             tried.append(f"{source.describe()}: {outcome}")
         raise DatasetError(_failure_message(dataset, spec, target, tried))
 
 
+def discard_if_damaged(name: str, file_name: str) -> str | None:
+    """Fully re-check one cached file of ``name`` that failed to decode.
+
+    The quick check trusts a stamp (size, modification time, inode), so a file damaged
+    in place with its times kept passes it and shows itself only when it fails to
+    decode.  Returns why the file is damaged (it has then been removed, stamp and all,
+    so that the next fetch gets a fresh copy), or None when it is a good copy after all.
+    Raises DatasetError if a damaged file cannot be removed (a read-only cache).
+    """
+    dataset = get_dataset(name)
+    spec = next(f for f in dataset.files if f.name == file_name)
+    target = settings.cache_dir() / dataset.name / spec.name
+    with contextlib.ExitStack() as stack:
+        try:  # under the lock, so that a copy another process is writing is not judged
+            stack.enter_context(file_lock(target))
+        except OSError:
+            pass  # a read-only cache: nobody writes there, and nothing can be removed either
+        try:
+            verify.verify_file(target, spec)
+            return None
+        except VerificationError as error:
+            reason = error.reason
+        except OSError as error:  # unreadable, or gone
+            reason = f"it cannot be read ({type(error).__name__}: {error.strerror or error})"
+        try:
+            verify.remove_quietly(target)
+        except OSError as error:
+            raise DatasetError(
+                f"The cached file {target} is damaged ({reason}) and cannot be removed "
+                f"({type(error).__name__}: {error.strerror or error}).\n"
+                "How to fix: ask whoever filled this cache to run "
+                f"`python -m data_download verify {dataset.name}` and then `python -m data_download get "
+                f"{dataset.name}`, or set {settings.CACHE_VARIABLE} to a folder you can write to "
+                "(the dataset is then downloaded there).") from None
+    print(f"[data_download] cached {target} was damaged ({reason}); removed it, fetching it again",
+          file=sys.stderr)
+    return reason
+
+
 def _server(source: Source) -> str | None:
-    if source.kind == "mirror folder":
-        return None
-    parts = urlsplit(source.location)
-    return f"{parts.scheme}://{parts.netloc}"
+    return None if source.kind == "mirror folder" else server_of(source.location)
 
 
 def _try_source(source: Source, spec: FileSpec, target: Path, progress: bool,
-                servers_down: dict[str, str]) -> str | None:
+                servers: retry.Servers, patience: settings.Patience) -> str | None:
     """Fetch from one source into place; None on success, else why it failed."""
     staging = create_private_folder(target.parent, STAGING_PREFIX)
     try:
@@ -166,16 +207,14 @@ def _try_source(source: Source, spec: FileSpec, target: Path, progress: bool,
         else:
             candidate = staging / spec.name
             download(source.location, candidate, size=spec.size, progress=progress,
-                     label=f"{target.parent.name}/{spec.name}")
+                     label=f"{target.parent.name}/{spec.name}", patience=patience, servers=servers)
         verify.verify_file(candidate, spec)
         os.replace(candidate, target)
         verify.write_stamp(target)
         return None
     except VerificationError as error:
         return f"downloaded but failed verification: {error}"
-    except DownloadFailed as failure:
-        if failure.host_down:
-            servers_down[_server(source)] = str(failure)
+    except DownloadFailed as failure:  # a server given up is already in ``servers``
         return str(failure)
     except Exception as error:  # OS errors (disk full, a mirror folder that cannot be read)
         return _describe_error(error)

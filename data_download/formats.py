@@ -62,6 +62,17 @@ def read_idx(path: Path) -> np.ndarray:
     return np.frombuffer(data, dtype=np.uint8, offset=offset).reshape(dims).copy()
 
 
+def read_to_end(tar: tarfile.TarFile) -> None:
+    """Read a tar's container to its very end, so that gzip, bz2 or xz checks its CRC.
+
+    tarfile stops at the archive's end marker, before the compressed stream's trailer,
+    and a flipped byte in a stored (incompressible) block decodes without complaint:
+    without this, a damaged archive would give wrong pixels instead of an error.
+    """
+    while tar.fileobj.read(1 << 20):
+        pass
+
+
 def cifar_record_size(label_bytes: int) -> int:
     return label_bytes + CIFAR_PIXELS
 
@@ -79,6 +90,7 @@ def read_cifar_members(archive: Path, members: list[str], label_bytes: int, labe
             if len(raw) % record:
                 raise VerificationError(f"{name} is not a whole number of {record}-byte records")
             chunks.append(np.frombuffer(raw, dtype=np.uint8).reshape(-1, record))
+        read_to_end(tar)
     records = np.concatenate(chunks) if chunks else np.zeros((0, record), np.uint8)
     labels = records[:, label_index].copy()
     # Channel-major planes -> (N, 32, 32, 3), the layout Keras expects.

@@ -25,23 +25,39 @@ Return values, by kind of dataset (all deterministic):
 that is simply the first k (MNIST-style files are already shuffled).  For the
 path datasets, whose files are grouped by class, it is the first k of a
 round-robin over classes, so a small subset still has every class.
+
+A cached file that fails to decode (damaged after it was verified, in a way the
+quick check cannot see) is re-hashed; if it is damaged it is replaced from the
+mirror or the public URLs and read again.  Every failure is a DatasetError.
 """
 
 from __future__ import annotations
 
+import errno
+import lzma
+import tarfile
+import zipfile
+import zlib
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
 
 from . import extract, formats, settings
 from .errors import DatasetError, VerificationError
-from .fetch import fetch
+from .fetch import discard_if_damaged, fetch
 from .locking import file_lock
 from .registry import DatasetSpec, get_dataset
 
 
-def load(name: str, subset: int | None = None, *, progress: bool = True, **options):
-    """Load dataset ``name`` as NumPy arrays (see the module docstring for shapes)."""
+def load(name: str, subset: int | None = None, *, progress: bool = True,
+         timeout: float | None = None, retries: int | None = None, **options):
+    """Load dataset ``name`` as NumPy arrays (see the module docstring for shapes).
+
+    ``timeout`` (seconds without data before a download attempt is abandoned) and
+    ``retries`` (extra attempts per URL after a failure that may pass) override
+    ``CNN_COURSE_DATA_TIMEOUT`` and ``CNN_COURSE_DATA_RETRIES`` for this call.
+    """
     dataset = get_dataset(name)
     if subset is not None and (not isinstance(subset, (int, np.integer)) or subset < 1):
         raise DatasetError(f"subset must be a positive integer or None, not {subset!r}")
@@ -50,15 +66,73 @@ def load(name: str, subset: int | None = None, *, progress: bool = True, **optio
         raise DatasetError(
             f"load({dataset.name!r}) does not take {', '.join(sorted(unknown))}; "
             f"options for it: {', '.join(sorted(_OPTIONS[dataset.loader])) or 'none'}")
-    folder = fetch(dataset.name, progress=progress)
-    try:
-        splits = LOADERS[dataset.loader](dataset, folder, **options)
-    except VerificationError as error:
-        raise DatasetError(
-            f"{dataset.name}: a cached file could not be read ({error}). Run "
-            f"`python -m data_download verify {dataset.name}` to re-check and remove it, "
-            "then load again.") from None
+    patience = {"timeout": timeout, "retries": retries}
+    folder = fetch(dataset.name, progress=progress, **patience)
+    replaced = set()
+    while True:
+        try:
+            splits = LOADERS[dataset.loader](dataset, folder, **options)
+            break
+        except UnreadableCachedFile as problem:
+            if problem.path.name in replaced:  # a fresh, verified copy that still cannot be read
+                raise DatasetError(f"{problem}\nIt was replaced by a freshly verified copy, which "
+                                   "could not be read either: please report this as a bug.") from None
+            replaced.add(problem.path.name)
+            folder = _replace_damaged(dataset, problem, progress, patience)
     return tuple(_take(split, subset, dataset.loader) for split in splits)
+
+
+class UnreadableCachedFile(DatasetError):
+    """A cached file of a dataset failed to decode; ``path`` says which."""
+
+    def __init__(self, dataset: DatasetSpec, path: Path, error: str):
+        super().__init__(f"{dataset.name}: the cached file {path} could not be read ({error}). Run "
+                         f"`python -m data_download verify {dataset.name}` to re-check it.")
+        self.path = path
+
+
+# What a damaged file raises while it is decoded (besides OSError such as gzip.BadGzipFile,
+# handled on its own): a truncated
+# file EOFError, a bad deflate stream zlib.error, a bad .npz or
+# IDX file VerificationError (formats.py).
+_DECODE_ERRORS = (EOFError, ValueError, zlib.error, lzma.LZMAError, tarfile.TarError,
+                  zipfile.BadZipFile, VerificationError)
+
+
+# Decode errors carry no errno; a file gone or unreadable in place is damage too.
+_DAMAGE_ERRNOS = (None, errno.ENOENT, errno.EIO)
+
+
+@contextmanager
+def _reading(dataset: DatasetSpec, path: Path):
+    """Turn a decode error while reading the cached ``path`` into UnreadableCachedFile."""
+    try:
+        yield
+    except UnreadableCachedFile:
+        raise
+    except OSError as error:
+        if error.errno not in _DAMAGE_ERRNOS:  # the disk, not the file: a full disk, no permission
+            raise DatasetError(f"{dataset.name}: reading {path} failed ({type(error).__name__}: "
+                               f"{error.strerror or error})") from None
+        raise UnreadableCachedFile(dataset, path, f"{type(error).__name__}: {error}") from None
+    except _DECODE_ERRORS as error:
+        detail = error.reason if isinstance(error, DatasetError) else f"{type(error).__name__}: {error}"
+        raise UnreadableCachedFile(dataset, path, detail) from None
+
+
+def _replace_damaged(dataset: DatasetSpec, problem: UnreadableCachedFile, progress: bool,
+                     patience: dict) -> Path:
+    """Re-hash the file that failed to decode; if it is damaged, fetch it again."""
+    damage = discard_if_damaged(dataset.name, problem.path.name)
+    if damage is None:
+        raise DatasetError(f"{problem}\nIts full hash check passes, so the file is as published "
+                           "but could not be decoded here: please report this as a bug.")
+    try:
+        return fetch(dataset.name, progress=progress, **patience)
+    except DatasetError as error:
+        raise DatasetError(
+            f"The cached file {problem.path} was damaged ({damage}), so it was removed, and a "
+            f"fresh copy could not be had.\n{error}") from None
 
 
 def _take(split, subset, loader):
@@ -86,21 +160,28 @@ def _file(folder: Path, dataset: DatasetSpec, prefix: str) -> Path:
 
 
 def _load_idx(dataset, folder):
-    read = lambda prefix: formats.read_idx(_file(folder, dataset, prefix))  # noqa: E731
+    def read(prefix):
+        path = _file(folder, dataset, prefix)
+        with _reading(dataset, path):
+            return formats.read_idx(path)
+
     return (read("train-images"), read("train-labels")), (read("t10k-images"), read("t10k-labels"))
 
 
 def _load_cifar(dataset, folder):
     archive = folder / dataset.files[0].name
     options = dataset.options
-    return tuple(
-        formats.read_cifar_members(archive, options[split], options["label_bytes"], options["label_index"])
-        for split in ("train", "test")
-    )
+    with _reading(dataset, archive):
+        return tuple(
+            formats.read_cifar_members(archive, options[split], options["label_bytes"], options["label_index"])
+            for split in ("train", "test")
+        )
 
 
 def _load_medmnist(dataset, folder, validation: bool = False):
-    arrays = formats.read_npz(folder / dataset.files[0].name)
+    path = folder / dataset.files[0].name
+    with _reading(dataset, path):
+        arrays = formats.read_npz(path)
     single_label = dataset.options.get("label_columns", 1) == 1
     splits = ("train", "val", "test") if validation else ("train", "test")
     result = []
@@ -116,7 +197,7 @@ def extracted(dataset: DatasetSpec, folder: Path, file_name: str) -> Path:
     destination = folder / ("extracted-" + file_name.split(".")[0])
     if extract.is_complete(destination):
         return destination  # no lock needed (and none taken: the cache may be read-only)
-    with file_lock(archive):
+    with file_lock(archive), _reading(dataset, archive):
         return extract.extract(archive, destination)
 
 

@@ -3,7 +3,9 @@
 * ``server``: a loopback HTTP server (127.0.0.1, random port) serving bytes
   from a dict; ``server.behave(path, mode)`` makes one path answer 404/500,
   send a truncated body, sleep past the client's timeout, trickle its body a
-  byte at a time, or send half its body and hang until ``server.release()``.
+  byte at a time, or send half its body and hang until ``server.release()``;
+  ``server.fail_first(path, mode, times)`` does so for the first ``times``
+  requests only (a flaky server), then serves the file.
 * ``cache``: an empty cache folder in tmp_path, with the mirror unset, no
   retries and a short timeout (set through the package's environment variables).
 * ``tiny``: builders for small archives in each official format, and
@@ -47,6 +49,10 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         state.requests.append(path)
         body = state.files.get(path)
         mode = state.modes.get(path, "ok")
+        with state.lock:
+            if state.failures_left.get(path, 0) > 0:
+                state.failures_left[path] -= 1
+                mode = state.failure_modes[path]
         if mode == "404" or body is None:
             return self.send_error(404)
         if mode == "500":
@@ -95,6 +101,9 @@ class _State:
         self.trickle_interval = 0.05
         self.trickle_limit = 6.0
         self.released = threading.Event()
+        self.lock = threading.Lock()
+        self.failures_left: dict[str, int] = {}
+        self.failure_modes: dict[str, str] = {}
 
 
 class Server:
@@ -114,6 +123,12 @@ class Server:
 
     def behave(self, path: str, mode: str) -> None:
         self.state.modes[path] = mode
+
+    def fail_first(self, path: str, mode: str, times: int) -> None:
+        """Answer the first ``times`` requests for ``path`` as ``mode``, then normally."""
+        with self.state.lock:
+            self.state.failure_modes[path] = mode
+            self.state.failures_left[path] = times
 
     def count(self, path: str) -> int:
         return self.state.requests.count(path)

@@ -262,11 +262,10 @@ def test_trickling_source_is_abandoned_for_the_next_one(cache, tiny, server, mon
 def test_default_settings_give_up_on_a_dead_or_stalled_source_in_seconds(monkeypatch):
     for variable in ("CNN_COURSE_DATA_TIMEOUT", "CNN_COURSE_DATA_RETRIES", "CNN_COURSE_DATA_DEADLINE"):
         monkeypatch.delenv(variable, raising=False)
-    attempts = 1 + settings.retries()
-    assert attempts <= 2
-    # Worst case for a stalled source: every attempt waits the full stall timeout,
-    # with a pause of at most a second between attempts.
-    assert attempts * settings.timeout_seconds() + (attempts - 1) * 1.0 <= 30
+    # A flaky classroom mirror is tried a few times (test_retries.py); a dead or stalled
+    # one costs the stall timeout once per fetch, whatever the retries (retry.Servers).
+    assert 3 <= settings.retries() <= settings.MAX_RETRIES
+    assert settings.timeout_seconds() <= 10
     assert settings.connect_timeout_seconds() <= 5
     # The overall deadline leaves a slow classroom connection (250 kB/s) time for a big
     # file, but a trickling server cannot hold a small one for long.
@@ -275,8 +274,8 @@ def test_default_settings_give_up_on_a_dead_or_stalled_source_in_seconds(monkeyp
     assert settings.deadline_seconds(800_000_000) >= 800_000_000 / 250_000
 
 
-def test_stalled_source_costs_one_timeout_per_attempt(cache, tiny, server, other_server, monkeypatch,
-                                                      assert_clean):
+def test_stalled_source_costs_one_timeout_per_fetch(cache, tiny, server, other_server, monkeypatch,
+                                                    assert_clean):
     # A mirror that accepts connections and never answers, in front of the public URLs.
     monkeypatch.setenv("CNN_COURSE_DATA_TIMEOUT", "0.3")
     monkeypatch.setenv("CNN_COURSE_DATA_RETRIES", "1")
@@ -290,9 +289,10 @@ def test_stalled_source_costs_one_timeout_per_attempt(cache, tiny, server, other
     started = time.monotonic()
     fetch("mnist", progress=False)
     elapsed = time.monotonic() - started
-    # One retry for the first file; the dataset's other files skip the silent server.
-    assert len(other_server.state.requests) == 2
-    assert elapsed < 0.3 * 2 + 0.3 + 2.0, f"{elapsed:.1f} s"  # the old code took 4.7 s
+    # A server that has never answered gets one stall timeout in all, retries included
+    # (issue 19); the dataset's other files skip it.
+    assert len(other_server.state.requests) == 1
+    assert elapsed < 0.3 + 1.5, f"{elapsed:.1f} s"  # the old code took 4.7 s
     assert_clean(cache, [f.name for f in spec.files])
 
 
