@@ -8,8 +8,11 @@ otherwise.
 * :func:`fgsm`: the fast gradient sign method of Goodfellow, Shlens and Szegedy (2015),
   one step of size epsilon along the sign of the input gradient of the loss.
 * :func:`pgd` and :func:`targeted_pgd`: many small sign steps, each projected back into
-  the L-infinity ball of radius epsilon around the original (Madry et al., 2018);
-  untargeted (raise the true label's loss) and targeted (lower a chosen label's loss).
+  the L-infinity ball of radius epsilon around the original; untargeted (raise the true
+  label's loss) and targeted (lower a chosen label's loss). Started at the original this
+  is the basic iterative method of Kurakin, Goodfellow and Bengio (2017); started at a
+  random point of the ball (``random_start=True``), projected gradient descent (PGD) of
+  Madry et al. (2018).
 * :func:`smallest_successful_epsilon`: for each image, the smallest radius on a grid at
   which the targeted attack succeeds.
 * :func:`fooling_images_by_gradient`: from noise to an image the model assigns to a class
@@ -25,7 +28,10 @@ from typing import Callable
 
 import keras
 import numpy as np
+from tqdm.auto import tqdm
 
+from course_utils.activations import sigmoid, softmax
+from course_utils.batch_padding import pad_batch
 from course_utils.input_gradients import input_gradient
 
 
@@ -40,22 +46,21 @@ def class_probabilities(model: keras.Model, images, *, from_logits: bool = True,
     outputs = np.concatenate(outputs) if outputs else np.zeros((0, model.output_shape[-1]), "float32")
     if not from_logits:
         return outputs
-    outputs = outputs.astype("float64")
-    exponentials = np.exp(outputs - outputs.max(axis=1, keepdims=True))  # no overflow
-    return (exponentials / exponentials.sum(axis=1, keepdims=True)).astype("float32")
+    # In float64, so that the small probabilities of confident answers keep their digits.
+    return softmax(outputs.astype("float64"), axis=1).astype("float32")
 
 
 def _predict_padded(model, batch: np.ndarray) -> np.ndarray:
-    """predict_on_batch on the batch padded with zeros to a power of two (at least 8).
+    """predict_on_batch on the batch padded to a power of two (see course_utils.batch_padding):
+    the compiled prediction is traced once per padded size, not once per size asked for."""
+    (padded,) = pad_batch(batch)
+    return np.asarray(model.predict_on_batch(padded))[:len(batch)]
 
-    A compiled prediction function is traced again for every new batch size; the attacks
-    ask for many sizes (500, 54, 400, 360, ...), and padding keeps them to a handful.
-    """
-    count = len(batch)
-    padded_count = max(8, 1 << (count - 1).bit_length())
-    if padded_count != count:
-        batch = np.concatenate([batch, np.zeros((padded_count - count, *batch.shape[1:]), batch.dtype)])
-    return np.asarray(model.predict_on_batch(batch))[:count]
+
+def _steps(count: int, progress: bool, description: str):
+    """range(count), with a progress bar (tqdm.auto: a widget in Jupyter and Colab, text
+    elsewhere) when ``progress`` is true; lessons turn it on in full mode only."""
+    return tqdm(range(count), desc=description, disable=not progress, leave=False)
 
 
 def _checked_images(images) -> np.ndarray:
@@ -93,9 +98,15 @@ def fgsm(model: keras.Model, images, labels, epsilon, *, from_logits: bool = Tru
     return np.clip(images + radius * direction, 0.0, 1.0)
 
 
-def _projected_sign_steps(model, images, labels, epsilon, steps, step_size, sign, from_logits):
+def _projected_sign_steps(model, images, labels, epsilon, steps, step_size, sign, from_logits,
+                          random_start, rng, progress):
     """Take ``steps`` sign steps on the loss of ``labels`` (up for sign=+1, down for -1),
-    projecting after each onto the epsilon-ball around ``images`` and onto [0, 1]."""
+    projecting after each onto the epsilon-ball around ``images`` and onto [0, 1].
+
+    From the images themselves this is Kurakin, Goodfellow and Bengio's basic iterative
+    method (2017); from a uniformly random point of the ball (``random_start``) it is
+    Madry et al.'s projected gradient descent (2018).
+    """
     originals = _checked_images(images)
     radius = _radius_per_image(epsilon, len(originals), originals.ndim)
     if not isinstance(steps, (int, np.integer)) or steps < 1:
@@ -104,7 +115,12 @@ def _projected_sign_steps(model, images, labels, epsilon, steps, step_size, sign
     # come back, so the last steps are not wasted on the boundary.
     step = 2.5 * radius / steps if step_size is None else np.float32(step_size)
     adversarial = originals.copy()
-    for _ in range(steps):
+    if random_start:
+        if rng is None:
+            raise ValueError("random_start needs rng, a numpy.random.Generator (for repeatable runs)")
+        offsets = rng.uniform(-1, 1, size=originals.shape).astype("float32") * radius
+        adversarial = np.clip(originals + offsets, 0.0, 1.0)
+    for _ in _steps(steps, progress, "attack steps"):
         gradient = input_gradient(model, adversarial, labels, from_logits=from_logits)
         adversarial = adversarial + sign * step * np.sign(gradient)
         adversarial = np.clip(adversarial, originals - radius, originals + radius)
@@ -113,22 +129,27 @@ def _projected_sign_steps(model, images, labels, epsilon, steps, step_size, sign
 
 
 def pgd(model: keras.Model, images, labels, epsilon, *, steps: int, step_size=None,
-        from_logits: bool = True) -> np.ndarray:
-    """Untargeted projected gradient descent: raise the loss of the true ``labels`` within
-    an L-infinity ball of radius ``epsilon`` (a number, or one per image)."""
-    return _projected_sign_steps(model, images, labels, epsilon, steps, step_size, +1, from_logits)
+        from_logits: bool = True, random_start: bool = False, rng: np.random.Generator | None = None,
+        progress: bool = False) -> np.ndarray:
+    """Untargeted iterative attack: raise the loss of the true ``labels`` within an
+    L-infinity ball of radius ``epsilon`` (a number, or one per image). Madry et al.'s
+    PGD with ``random_start=True`` (then ``rng`` is required); BIM without."""
+    return _projected_sign_steps(model, images, labels, epsilon, steps, step_size, +1, from_logits,
+                                 random_start, rng, progress)
 
 
 def targeted_pgd(model: keras.Model, images, target_labels, epsilon, *, steps: int, step_size=None,
-                 from_logits: bool = True) -> np.ndarray:
-    """Targeted projected gradient descent: lower the loss of ``target_labels`` (make the
-    model answer the target class) within an L-infinity ball of radius ``epsilon``."""
+                 from_logits: bool = True, random_start: bool = False,
+                 rng: np.random.Generator | None = None, progress: bool = False) -> np.ndarray:
+    """Targeted iterative attack: lower the loss of ``target_labels`` (make the model answer
+    the target class) within an L-infinity ball of radius ``epsilon``. Without a random
+    start, Kurakin et al.'s targeted basic iterative method; with one, targeted PGD."""
     return _projected_sign_steps(model, images, target_labels, epsilon, steps, step_size, -1,
-                                 from_logits)
+                                 from_logits, random_start, rng, progress)
 
 
 def smallest_successful_epsilon(model: keras.Model, images, target_labels, epsilons, *, steps: int,
-                                from_logits: bool = True) -> np.ndarray:
+                                from_logits: bool = True, progress: bool = False) -> np.ndarray:
     """For each image, the smallest radius in ``epsilons`` at which :func:`targeted_pgd`
     makes the model predict its target class (NaN where none does).
 
@@ -144,7 +165,7 @@ def smallest_successful_epsilon(model: keras.Model, images, target_labels, epsil
     tiled_targets = np.repeat(target_labels, grid)
     tiled_radii = np.tile(epsilons, count)
     adversarial = targeted_pgd(model, tiled_images, tiled_targets, tiled_radii, steps=steps,
-                               from_logits=from_logits)
+                               from_logits=from_logits, progress=progress)
     predictions = class_probabilities(model, adversarial, from_logits=from_logits).argmax(axis=1)
     success = (predictions == tiled_targets).reshape(count, grid)
     first = np.argmax(success, axis=1)
@@ -153,7 +174,7 @@ def smallest_successful_epsilon(model: keras.Model, images, target_labels, epsil
 
 def fooling_images_by_gradient(model: keras.Model, start_images, target_labels, *, steps: int,
                                step_size: float = 0.01, confidence: float = 0.99,
-                               from_logits: bool = True) -> np.ndarray:
+                               from_logits: bool = True, progress: bool = False) -> np.ndarray:
     """Gradient ascent on log p(target | x) from ``start_images`` (noise), in sign steps of
     ``step_size``, kept in [0, 1]; stops early once every image reaches ``confidence``.
 
@@ -161,7 +182,7 @@ def fooling_images_by_gradient(model: keras.Model, start_images, target_labels, 
     """
     images = _checked_images(start_images).copy()
     target_labels = np.asarray(target_labels)
-    for _ in range(steps):
+    for _ in _steps(steps, progress, "gradient ascent steps"):
         probabilities = class_probabilities(model, images, from_logits=from_logits)
         reached = probabilities[np.arange(len(images)), target_labels] >= confidence
         if reached.all():
@@ -192,7 +213,7 @@ def fooling_images_by_evolution(predict_probabilities: Callable[[np.ndarray], np
                                 target_labels, image_shape, *, generations: int,
                                 population_size: int = 40, parent_count: int = 10,
                                 mutation_scale: float = 0.5, confidence: float = 0.99,
-                                rng: np.random.Generator) -> EvolutionResult:
+                                rng: np.random.Generator, progress: bool = False) -> EvolutionResult:
     """Evolve one image per target class that the model assigns to it with ``confidence``.
 
     Black box: only ``predict_probabilities(images) -> (N, classes)`` is called, never a
@@ -214,16 +235,16 @@ def fooling_images_by_evolution(predict_probabilities: Callable[[np.ndarray], np
     # Log-rank weights (as in CMA-ES): the best child counts most, the parent_count-th least.
     weights = np.log(parent_count + 0.5) - np.log(np.arange(1, parent_count + 1))
     weights = (weights / weights.sum()).reshape((1, parent_count) + (1,) * len(image_shape))
-    best_images = _sigmoid(parents).astype("float32")
+    best_images = sigmoid(parents).astype("float32")
     best_fitness = np.full(classes, -np.inf)
     history = []
-    for _ in range(generations):
+    for _ in _steps(generations, progress, "generations"):
         active = np.flatnonzero(np.exp(best_fitness) < confidence)
         if active.size == 0:
             break
         children = parents[active, None] + mutation_scale * rng.standard_normal(
             (active.size, population_size, *image_shape))
-        child_images = _sigmoid(children).astype("float32")
+        child_images = sigmoid(children).astype("float32")
         fitness = _log_confidence(predict_probabilities, child_images, target_labels[active])
         ranked = np.argsort(-fitness, axis=1)[:, :parent_count]
         fittest = np.take_along_axis(children, ranked.reshape(ranked.shape + (1,) * len(image_shape)), 1)
@@ -234,10 +255,6 @@ def fooling_images_by_evolution(predict_probabilities: Callable[[np.ndarray], np
         best_fitness[active[improved]] = fitness[np.arange(active.size), best_child][improved]
         history.append(np.exp(best_fitness))
     return EvolutionResult(images=best_images, confidences=np.exp(best_fitness), history=np.array(history))
-
-
-def _sigmoid(values: np.ndarray) -> np.ndarray:
-    return 0.5 * (1 + np.tanh(0.5 * values))  # = 1 / (1 + exp(-x)), without overflow
 
 
 def _log_confidence(predict_probabilities, population, target_labels) -> np.ndarray:

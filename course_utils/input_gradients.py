@@ -16,6 +16,8 @@ import weakref
 import keras
 import numpy as np
 
+from course_utils.batch_padding import pad_batch
+
 SUPPORTED_BACKENDS = ("tensorflow", "jax")
 #: Images per forward and backward pass: bounds the memory an attack on many images needs.
 MAX_BATCH_SIZE = 512
@@ -99,10 +101,7 @@ def _jax_gradient(model, images, labels, from_logits):
     # jit compiles once per batch shape: pad the batch to a power of two (padding images
     # add their own gradients only, which we drop), so a lesson compiles a handful of shapes.
     count = len(images)
-    padded_count = max(8, 1 << (count - 1).bit_length())
-    if padded_count != count:
-        images = np.concatenate([images, np.zeros((padded_count - count, *images.shape[1:]), "float32")])
-        labels = np.concatenate([labels, np.zeros(padded_count - count, "int32")])
+    images, labels = pad_batch(images, labels)
     trainable = [variable.value for variable in model.trainable_variables]
     non_trainable = [variable.value for variable in model.non_trainable_variables]
     return functions[from_logits](trainable, non_trainable, images, labels)[:count]

@@ -147,3 +147,50 @@ def test_evolution_refuses_impossible_settings():
         adversarial.fooling_images_by_evolution(lambda x: x, [0], SHAPE, generations=1,
                                                 population_size=4, parent_count=5,
                                                 rng=np.random.default_rng(0))
+
+
+def test_the_module_uses_the_course_activations_not_copies_of_its_own():
+    # Regression: adversarial.py had its own _sigmoid and a hand-written softmax beside
+    # course_utils.activations.
+    from course_utils import activations
+
+    assert adversarial.sigmoid is activations.sigmoid and adversarial.softmax is activations.softmax
+    assert not hasattr(adversarial, "_sigmoid")
+
+
+def test_random_start_begins_inside_the_ball_and_still_reaches_the_fgsm_loss():
+    model, _ = linear_model(seed=7, classes=3)
+    x = images(10, seed=8)
+    labels = np.random.default_rng(9).integers(0, 3, size=10)
+    started = adversarial.pgd(model, x, labels, 0.05, steps=1, step_size=0.0, random_start=True,
+                              rng=np.random.default_rng(0))
+    # With a zero step the result is the random start itself: in the ball, not the image.
+    assert 0 < np.abs(started - x).max() <= 0.05 + 1e-6 and started.min() >= 0 and started.max() <= 1
+    again = adversarial.pgd(model, x, labels, 0.05, steps=1, step_size=0.0, random_start=True,
+                            rng=np.random.default_rng(0))
+    np.testing.assert_array_equal(started, again)   # the same rng, the same start
+    attacked = adversarial.pgd(model, x, labels, 0.05, steps=20, random_start=True,
+                               rng=np.random.default_rng(1))
+    assert np.abs(attacked - x).max() <= 0.05 + 1e-6
+    fgsm_loss = summed_loss(model, adversarial.fgsm(model, x, labels, 0.05), labels)
+    assert np.all(summed_loss(model, attacked, labels) >= fgsm_loss - 1e-3)
+    with pytest.raises(ValueError, match="rng"):
+        adversarial.targeted_pgd(model, x, labels, 0.05, steps=2, random_start=True)
+
+
+def test_progress_bars_only_when_asked(capsys):
+    model, _ = linear_model(seed=15, classes=3, scale=3.0)
+
+    def evolve(progress):
+        return adversarial.fooling_images_by_evolution(
+            lambda batch: adversarial.class_probabilities(model, batch), np.arange(3), SHAPE,
+            generations=3, population_size=4, parent_count=2, confidence=1.0,
+            rng=np.random.default_rng(0), progress=progress)
+
+    evolve(progress=False)
+    adversarial.pgd(model, images(2), [0, 1], 0.1, steps=2)
+    assert "generations" not in capsys.readouterr().err
+    evolve(progress=True)
+    adversarial.pgd(model, images(2), [0, 1], 0.1, steps=2, progress=True)
+    error = capsys.readouterr().err
+    assert "generations" in error and "attack steps" in error
