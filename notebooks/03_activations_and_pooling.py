@@ -624,10 +624,13 @@ print("all in (0, 1):", bool(np.all((probabilities > 0) & (probabilities < 1))),
 # ### Why the loss wants logits
 #
 # The classification loss is the cross-entropy, $-\log p_y$ for the true class $y$.
-# Computed from probabilities, a confident wrong prediction breaks it: in float32 the
-# probability of the true class rounds to 0, whose log is $-\infty$, so Keras clips
-# probabilities to $[10^{-7}, 1 - 10^{-7}]$ and the loss stops at
-# $-\log 10^{-7} \approx 16.1$, with a zero gradient. Given the logits instead
+# Computed from probabilities, a confident wrong prediction breaks it. In the example
+# below the true class's probability is $e^{-40} \approx 4 \cdot 10^{-18}$: float32
+# still represents it (its smallest positive number is about $1.4 \cdot 10^{-45}$,
+# about $e^{-103}$); only below that would it round to 0, whose log is $-\infty$.
+# To be safe, Keras clips
+# every probability to $[10^{-7}, 1 - 10^{-7}]$ (its `epsilon`), so the loss stops at
+# $-\log 10^{-7} \approx 16.1$ instead of 40, with a zero gradient. Given the logits instead
 # (`from_logits=True`), the loss uses the same trick as the stable softmax:
 #
 # $$-\log \text{softmax}(z)_y = -(z_y - c) + \log \sum_j e^{z_j - c}, \qquad c = \max_j z_j ,$$
@@ -714,7 +717,10 @@ assert speed["with BatchNorm"]["val_accuracy"][-1] > speed["plain"]["val_accurac
 # accuracy near chance (0.1). The same network with batch normalisation starts learning
 # at once, as the printed losses and accuracies show. (Full mode trains five epochs:
 # the plain network then starts to learn, slowly, and stays behind.) (With a smaller network, Adam or a tuned learning rate,
-# the plain network would train too; BN makes training less fussy about such choices.)
+# the plain network would train too; BN makes training less fussy about such choices.
+# Adam, the optimiser of the next experiment and of most of the course, is SGD with
+# momentum and a step size of its own for every parameter; lesson 04, section 3, writes
+# it out and compares it with SGD.)
 # BN's regularising effect, from the noise of normalising each example with the
 # statistics of a random batch, is small and not measured here.
 #
