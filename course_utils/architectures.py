@@ -26,6 +26,8 @@ from __future__ import annotations
 import keras
 from keras import layers
 
+from course_utils.validation import is_whole_number
+
 IMAGENET_SHAPE = (224, 224, 3)
 IMAGENET_CLASSES = 1000
 SMALL_SHAPE = (28, 28, 1)  # Fashion-MNIST; CIFAR-10's (32, 32, 3) works as well
@@ -37,17 +39,17 @@ BATCH_NORM_MOMENTUM = 0.9
 
 def _input_shape(input_shape, small, default=IMAGENET_SHAPE):
     shape = tuple(input_shape) if input_shape is not None else (SMALL_SHAPE if small else default)
-    if len(shape) != 3 or any(not isinstance(size, int) or size < 1 for size in shape):
+    if len(shape) != 3 or any(not is_whole_number(size) or size < 1 for size in shape):
         raise ValueError(f"input_shape must be (height, width, channels) of positive whole numbers, "
                          f"got {input_shape!r}")
-    return shape
+    return tuple(int(size) for size in shape)  # NumPy integers too: Keras's layers take ints only
 
 
 def _classes(num_classes, small):
     classes = num_classes if num_classes is not None else (SMALL_CLASSES if small else IMAGENET_CLASSES)
-    if not isinstance(classes, int) or classes < 2:
+    if not is_whole_number(classes) or classes < 2:
         raise ValueError(f"num_classes must be a whole number of at least 2, got {num_classes!r}")
-    return classes
+    return int(classes)
 
 
 def _batch_norm():
@@ -78,7 +80,7 @@ def lenet5(input_shape=None, num_classes=None, small=False) -> keras.Model:
         layers.Conv2D(120, 5, activation=activation, name="C5"),
         layers.Flatten(),
         layers.Dense(84, activation=activation, name="F6"),
-        layers.Dense(num_classes if num_classes is not None else 10, name="output"),  # 10 digits
+        layers.Dense(_classes(num_classes, small=True), name="output"),  # 10 digits by default
     ], name="lenet5_small" if small else "lenet5")
 
 
@@ -437,9 +439,10 @@ def cifar_resnet(depth=20, residual=True, input_shape=(32, 32, 3), num_classes=1
     paper, so ``residual=True`` and ``residual=False`` (the "plain" net) have exactly the
     same parameters: ResNet-20 0.27M, ResNet-56 0.85M in the paper.
     """
-    if not isinstance(depth, int) or depth < 8 or (depth - 2) % 6:
+    if not is_whole_number(depth) or depth < 8 or (depth - 2) % 6:
         raise ValueError(f"depth must be 6n + 2 with n >= 1 (8, 14, 20, 32, 44, 56, 110), got {depth!r}")
     blocks_per_stage = (depth - 2) // 6
+    classes = _classes(num_classes, small=True)  # checked before any layer is built
     inputs = keras.Input(_input_shape(input_shape, small=True))
     x = layers.Conv2D(width, 3, padding="same", use_bias=False)(inputs)
     if not preactivation:
@@ -452,7 +455,7 @@ def cifar_resnet(depth=20, residual=True, input_shape=(32, 32, 3), num_classes=1
     if preactivation:
         x = layers.ReLU()(_batch_norm()(x))
     x = layers.GlobalAveragePooling2D()(x)
-    outputs = layers.Dense(num_classes, name="classifier")(x)
+    outputs = layers.Dense(classes, name="classifier")(x)
     kind = "resnet" if residual else "plain"
     return keras.Model(inputs, outputs, name=f"{kind}{depth}")
 

@@ -23,6 +23,8 @@ from typing import Sequence, Union
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
+from course_utils.validation import is_whole_number
+
 Padding = Union[str, int]
 Stride = Union[int, Sequence[int]]
 
@@ -40,10 +42,10 @@ __all__ = [
 
 # --------------------------------------------------------------------------- checks
 def _as_pair(value: Stride, name: str) -> tuple[int, int]:
-    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+    if is_whole_number(value):
         pair = (int(value), int(value))
     elif (isinstance(value, (tuple, list)) and len(value) == 2
-          and all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in value)):
+          and all(is_whole_number(v) for v in value)):
         pair = (int(value[0]), int(value[1]))
     else:
         raise ValueError(f"{name} must be a positive integer or a pair of them, got {value!r}: "
@@ -59,7 +61,7 @@ def _check_padding(padding: Padding) -> Padding:
             raise ValueError(f"padding must be 'valid', 'same' or a non-negative integer, "
                              f"got {padding!r}.")
         return padding.lower()
-    if isinstance(padding, (int, np.integer)) and not isinstance(padding, bool):
+    if is_whole_number(padding):
         if padding < 0:
             raise ValueError(f"padding must be non-negative, got {padding}: use 0 (or 'valid') "
                              f"for no padding.")
@@ -82,7 +84,7 @@ def _check_kernel_shape(kernel_shape) -> tuple[int, int]:
     except TypeError:
         pair = ()
     if (len(pair) != 2 or isinstance(kernel_shape, str)
-            or not all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in pair)
+            or not all(is_whole_number(v) for v in pair)
             or min(pair) < 1):
         raise ValueError(f"kernel_shape must be a pair of positive integers (kernel_height, "
                          f"kernel_width), got {kernel_shape!r}: e.g. kernel_shape=(3, 3), or "
@@ -123,7 +125,7 @@ def conv_output_size(input_size: int, kernel_size: int, stride: int = 1,
     last partial step is dropped, as Keras does.
     """
     for name, value in (("input_size", input_size), ("kernel_size", kernel_size)):
-        if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
+        if not is_whole_number(value) or value < 1:
             raise ValueError(f"{name} must be a positive integer, got {value!r}.")
     stride = _as_pair(stride, "stride")[0]
     padding = _check_padding(padding)

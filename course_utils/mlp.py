@@ -25,6 +25,7 @@ import numpy as np
 
 # One stable sigmoid for the whole package: 1 / (1 + exp(-z)) overflows for z below -710.
 from course_utils.activations import sigmoid as _sigmoid
+from course_utils.validation import is_whole_number
 
 ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear")
 
@@ -45,7 +46,7 @@ def _check_layer_sizes(layer_sizes: Sequence[int]) -> list[int]:
         raise ValueError(f"layer_sizes={sizes!r} is too short: give at least the input size "
                          f"and the output size, e.g. [2, 8, 8, 1] for two hidden layers.")
     for size in sizes:
-        if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or size < 1:
+        if not is_whole_number(size) or size < 1:
             raise ValueError(f"layer_sizes={sizes!r} must hold positive integers "
                              f"(the number of units in each layer), e.g. [2, 8, 8, 1].")
     return [int(size) for size in sizes]
@@ -78,7 +79,7 @@ def _check_targets(y: np.ndarray, n_examples: int, n_out: int) -> np.ndarray:
 
 def _check_positive(name: str, value, kind=float):
     if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) \
-            or not value > 0 or (kind is int and int(value) != value):
+            or not value > 0 or (kind is int and not is_whole_number(value)):
         what = "a positive integer" if kind is int else "a positive number"
         raise ValueError(f"{name}={value!r} must be {what}.")
     return kind(value)

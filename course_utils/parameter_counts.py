@@ -20,6 +20,8 @@ from math import prod
 
 import keras
 
+from course_utils.validation import require_whole_number
+
 
 @dataclass(frozen=True)
 class ParameterCount:
@@ -76,8 +78,7 @@ def count_parameters_by_layer(build, *args, **kwargs) -> dict[str, int]:
 
 def _check_positive(**values):
     for name, value in values.items():
-        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-            raise ValueError(f"{name} must be a positive whole number, got {value!r}")
+        require_whole_number(name, value)
 
 
 def conv_parameters(kernel_size: int, in_channels: int, out_channels: int, bias: bool = True,

@@ -38,6 +38,7 @@ import numpy as np
 from keras import layers
 
 from course_utils.numpy_initialization import build_with_numpy_weights
+from course_utils.validation import require_whole_number
 
 UPSAMPLING_KINDS = ("transpose", "nearest", "bilinear")
 PADDINGS = ("same", "valid")
@@ -59,8 +60,7 @@ def _check_settings(input_shape, num_classes, depth, base_width, upsampling, pad
     if len(tuple(input_shape)) != 3:
         raise ValueError(f"input_shape must be (height, width, channels), got {input_shape!r}")
     for name, value in (("num_classes", num_classes), ("depth", depth), ("base_width", base_width)):
-        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-            raise ValueError(f"{name} must be a positive whole number, got {value!r}")
+        require_whole_number(name, value)
     if num_classes < 2:
         raise ValueError("num_classes must be at least 2 (background and one class): the "
                          "network outputs one logit per class and pixel, for a softmax.")
@@ -145,6 +145,7 @@ def build_unet(input_shape=(96, 96, 1), num_classes: int = 2, depth: int = 4,
     for every weight shape: about 16 CPU-seconds for a small U-Net, more than an epoch.)
     """
     _check_settings(input_shape, num_classes, depth, base_width, upsampling, padding)
+    num_classes, depth, base_width = int(num_classes), int(depth), int(base_width)  # Keras takes ints only
     seed = int(np.random.randint(2**31 - 1))
     return build_with_numpy_weights(_unet_layers, input_shape, num_classes, depth, base_width,
                                     upsampling, padding, batch_norm, batch_norm_momentum,
