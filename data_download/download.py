@@ -63,6 +63,8 @@ def download(url: str, destination: Path, *, size: int | None = None, progress: 
     attempts = 1 + patience.retries
     limit = patience.deadline(size)
     deadline = time.monotonic() + limit
+    import requests  # noqa: F401  (imported here, lazily, so that it is not timed as the server's silence)
+
     for attempt in range(1, attempts + 1):
         started = time.monotonic()
         try:
