@@ -19,12 +19,11 @@ import them.
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import keras
 import numpy as np
 from keras import layers
+
+from course_utils.pixels import to_unit_float
 
 #: Image shape of MNIST after ``prepare_images``: height, width, one grey channel.
 INPUT_SHAPE = (28, 28, 1)
@@ -40,15 +39,13 @@ FAST_WARMUP_FRACTION = 0.2
 #: in its first epoch answers with stale statistics and scores near chance.
 FAST_BATCH_NORM_MOMENTUM = 0.9
 
-MODEL_DIR_VARIABLE = "CNN_COURSE_MODEL_DIR"
-
 
 def prepare_images(images: np.ndarray) -> np.ndarray:
     """uint8 (N, 28, 28) in 0..255 -> float32 (N, 28, 28, 1) in [0, 1]."""
     images = np.asarray(images)
     if images.ndim != 3 or images.shape[1:] != INPUT_SHAPE[:2]:
         raise ValueError(f"expected MNIST-like images of shape (N, 28, 28), got {images.shape}")
-    return (images.astype("float32") / 255.0)[..., np.newaxis]
+    return to_unit_float(images)[..., np.newaxis]
 
 
 def build_plain_convnet() -> keras.Model:
@@ -151,32 +148,15 @@ def steps_for(num_examples: int, batch_size: int, epochs: int) -> int:
     return -(-num_examples // batch_size) * epochs
 
 
-def model_dir() -> Path:
-    """Where lessons keep trained models: ``CNN_COURSE_MODEL_DIR``, else the folder ``models``
-    in the dataset cache (outside the repository; created on demand)."""
-    configured = os.environ.get(MODEL_DIR_VARIABLE, "").strip()
-    if configured:
-        return Path(configured).expanduser()
-    from data_download.settings import cache_dir
-
-    return cache_dir() / "models"
+# Saving and loading trained networks live together in course_utils.saved_cnn; these names
+# stay importable from here for code written before the move (lesson 06 imports
+# saved_model_path from here). Resolved on first use: saved_cnn imports this module.
+_MOVED_TO_SAVED_CNN = ("MODEL_DIR_VARIABLE", "model_dir", "saved_model_path", "save_model")
 
 
-def saved_model_path(name: str) -> Path:
-    """``model_dir() / f"{name}.keras"``; ``name`` is a plain file stem like ``lesson04_mnist_cnn``."""
-    if not name or "/" in name or "\\" in name or name.startswith("."):
-        raise ValueError(f"model name must be a plain file stem like 'lesson04_mnist_cnn', got {name!r}")
-    return model_dir() / f"{name}.keras"
+def __getattr__(name: str):
+    if name in _MOVED_TO_SAVED_CNN:
+        from course_utils import saved_cnn
 
-
-def save_model(model: keras.Model, name: str) -> Path:
-    """Save in Keras's native format, atomically: a half-written file never takes the name."""
-    path = saved_model_path(name)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.stem}.{os.getpid()}.partial.keras")
-    try:
-        model.save(partial)
-        os.replace(partial, path)
-    finally:
-        partial.unlink(missing_ok=True)
-    return path
+        return getattr(saved_cnn, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

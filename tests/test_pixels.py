@@ -1,11 +1,13 @@
 """One conversion of 8-bit pixels to floats in [0, 1], used by every loader of the course."""
 
+import re
 
 import numpy as np
 import pytest
 
 from course_utils import image_datasets
 from course_utils.pixels import to_unit_float
+from notebook_files import REPOSITORY_ROOT
 
 
 def test_whole_numbers_0_to_255_become_float32_in_0_to_1():
@@ -32,3 +34,9 @@ def test_lesson05_loader_scales_through_the_helper():
     scaled = image_datasets.as_images(np.full((2, 4, 4), 255, dtype=np.uint8))
     assert scaled.shape == (2, 4, 4, 1) and scaled.max() == 1.0
 
+
+def test_no_other_module_divides_pixels_by_255():
+    divided = re.compile(r"/\s*255(\.0*)?\b")
+    offenders = [path.name for path in sorted((REPOSITORY_ROOT / "course_utils").glob("*.py"))
+                 if path.name != "pixels.py" and divided.search(path.read_text(encoding="utf-8"))]
+    assert offenders == []
