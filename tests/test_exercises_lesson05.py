@@ -114,3 +114,17 @@ def test_the_check_module_writes_no_answer_in_the_clear():
     source = open(lesson05.__file__).read()
     for answer in ["1024", "1,024", "768", "# 512", "# 256"]:
         assert answer not in source
+
+
+def test_a_stride_on_the_second_convolution_fails():
+    # Same shapes and parameters as the right block: only the outputs can tell.
+    def stride_late(x, filters, strides=1):
+        y = layers.Conv2D(filters, 3, padding="same", use_bias=False)(x)
+        y = layers.ReLU()(layers.BatchNormalization()(y))
+        y = layers.Conv2D(filters, 3, strides=strides, padding="same", use_bias=False)(y)
+        y = layers.BatchNormalization()(y)
+        if strides != 1 or x.shape[-1] != filters:
+            x = layers.BatchNormalization()(layers.Conv2D(filters, 1, strides=strides, use_bias=False)(x))
+        return layers.ReLU()(layers.Add()([y, x]))
+
+    fails(exercise_1, stride_late, match="same non-zero weights")

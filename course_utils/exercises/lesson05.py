@@ -65,6 +65,10 @@ _ORDER_MISTAKES = [
 
 #: (input shape, filters, strides): same shape, wider, halved and wider, halved odd size.
 _CONFIGURATIONS = [((8, 8, 16), 16, 1), ((8, 8, 8), 24, 1), ((8, 8, 16), 32, 2), ((9, 9, 12), 12, 2)]
+#: Where the outputs are compared with the same non-zero weights: the identity block and one
+#: strided projection, which show every ordering mistake (a stride on the wrong convolution
+#: too). Not all four: on JAX each new shape costs seconds of compilation.
+_SAME_WEIGHTS_ON = [((8, 8, 16), 16, 1), ((8, 8, 16), 32, 2)]
 
 _PROJECTION_HINT = ("where the shape changes (strides != 1, or another number of channels), x cannot "
                     "be added as it is: the shortcut needs a 1x1 convolution with the same stride and "
@@ -246,9 +250,11 @@ def _check_residual_block(residual_block) -> str:
         _check_parameters(theirs, ours, input_shape, filters, strides, description)
         if not _changes_shape(input_shape, filters, strides):  # first: it needs the initial BN
             _check_identity(theirs, input_shape, description, rng)
-        _check_same_weights(theirs, ours, input_shape, filters, strides, description, rng)
-    return (f"residual_block computes the same function as the reference, with the same non-zero "
-            f"weights, on {len(_CONFIGURATIONS)} configurations, and carries the identity.")
+        if (input_shape, filters, strides) in _SAME_WEIGHTS_ON:
+            _check_same_weights(theirs, ours, input_shape, filters, strides, description, rng)
+    return (f"residual_block has the reference's shapes and parameters on {len(_CONFIGURATIONS)} "
+            f"configurations, computes the same function with the same non-zero weights, and "
+            f"carries the identity.")
 
 
 exercise_1 = Exercise(
