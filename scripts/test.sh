@@ -5,6 +5,8 @@
 #   scripts/test.sh --colab         # Colab's pinned versions, in .venv-colab
 #   scripts/test.sh -- -k convolution   # anything after -- goes to pytest
 #   KERAS_BACKEND=jax scripts/test.sh   # installs JAX too and runs everything on it
+#   KERAS_BACKEND=jax scripts/test.sh -- -m keras_backend tests   # only the Keras-dependent unit tests
+#   COURSE_VENV=DIR scripts/test.sh     # another folder (DIR-colab with --colab; see setup_env.sh)
 # Lessons run in fast mode unless CNN_COURSE_FAST is already set.
 set -euo pipefail
 cd "$(dirname "$0")/.."
