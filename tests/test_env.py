@@ -188,3 +188,20 @@ def test_report_of_a_gpu_machine_names_the_gpu():
     assert "GPU for Keras     /physical_device:GPU:0" in text
     assert "All good" in text
     assert "none found" in env.format_report(report(gpus=[], backend_gpus=[]))
+    unknown_memory = env.format_report(report(gpus=[env.GpuInfo("Tesla T4", None)]))
+    assert "GPU               Tesla T4, memory unknown" in unknown_memory
+
+
+def test_command_line_prints_nvidia_smi_when_asked(monkeypatch, capsys):
+    monkeypatch.setattr(env, "collect_report", lambda: report(nvidia_smi="| NVIDIA-SMI 550.54.15 |"))
+    assert env.main(["--nvidia-smi"]) == 0
+    assert capsys.readouterr().out.endswith("\n\n| NVIDIA-SMI 550.54.15 |\n")
+    assert env.main([]) == 0
+    assert "NVIDIA-SMI" not in capsys.readouterr().out
+
+
+def test_tensorflow_gpu_details_on_this_machine():
+    """TensorFlow's own device list (what runs when no stand-ins are given): CI has no GPU."""
+    pytest.importorskip("tensorflow")
+    found = env._tensorflow_gpu_details()
+    assert isinstance(found, list) and all(isinstance(gpu, env.GpuInfo) for gpu in found)
