@@ -45,7 +45,8 @@ def test_no_unmarked_test_module_loads_a_backend_when_imported():
         for number, path in enumerate(sys.argv[2:]):
             before = set(sys.modules)
             spec = importlib.util.spec_from_file_location(f"unmarked_{number}", path)
-            spec.loader.exec_module(importlib.util.module_from_spec(spec))
+            module = sys.modules[spec.name] = importlib.util.module_from_spec(spec)  # as pytest does
+            spec.loader.exec_module(module)
             new = {name.split(".")[0] for name in set(sys.modules) - before}
             loaded[path] = sorted(new)
         print(json.dumps(loaded))
