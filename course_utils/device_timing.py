@@ -6,6 +6,10 @@ the ratio. The device list is an argument, so that CI runs every line of this mo
 its CPU with tiny data (``devices=["cpu:0"]``, or ``["cpu:0", "cpu:0"]`` for the two-device
 printout), while a Colab GPU runtime passes ``["cpu:0", "gpu:0"]``.
 
+``precision_policy(use_mixed_precision)`` is the same idea for mixed precision: the
+decision is an argument, so a GPU-only comparison of float32 against mixed_float16 is code
+the tests run on a CPU.
+
 ``keras.device(name)`` places the work: it is ``tf.device`` on TensorFlow and
 ``jax.default_device`` on JAX. The model is built inside the scope, so its weights live
 on that device, and trained inside it, so its training step runs there.
@@ -13,6 +17,7 @@ on that device, and trained inside it, so its training step runs there.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -108,3 +113,20 @@ def describe_timings(timings: Sequence[EpochTiming]) -> str:
                      f"{LECTURE_GPU_SECONDS} s on a GPU, "
                      f"{LECTURE_CPU_SECONDS / LECTURE_GPU_SECONDS:.0f} times as fast.")
     return "\n".join(lines)
+
+
+@contextlib.contextmanager
+def precision_policy(use_mixed_precision: bool):
+    """Build the models of a ``with`` block in mixed precision (``mixed_float16``) or float32.
+
+    Mixed precision computes in 16 bits on a GPU's tensor cores and keeps the weights in
+    float32. The decision is an argument and the previous policy comes back afterwards,
+    even after an error, so a lesson's GPU-only comparison (lesson 04) is the same code
+    that the tests run on a CPU, where Keras runs mixed precision too, only not faster.
+    """
+    previous = keras.config.dtype_policy()
+    keras.config.set_dtype_policy("mixed_float16" if use_mixed_precision else "float32")
+    try:
+        yield keras.config.dtype_policy().name
+    finally:
+        keras.config.set_dtype_policy(previous)

@@ -76,3 +76,29 @@ def test_same_initial_weights_on_every_device():
         with keras.device("cpu:0"):
             first_weights.append(keras.ops.convert_to_numpy(mnist_cnn.build_plain_convnet().weights[0]))
     np.testing.assert_array_equal(*first_weights)
+
+
+@pytest.mark.parametrize("use_mixed_precision, compute_dtype", [(False, "float32"), (True, "float16")])
+def test_precision_policy_both_ways_on_the_cpu(use_mixed_precision, compute_dtype):
+    """Mixed precision runs on a CPU in Keras: the GPU-only comparison's code runs here."""
+    import keras
+
+    from course_utils import mnist_cnn
+
+    images, labels = tiny_mnist(32)
+    with device_timing.precision_policy(use_mixed_precision) as policy:
+        model = mnist_cnn.compile_plain_convnet(mnist_cnn.build_plain_convnet())
+        model.fit(images, labels, batch_size=32, epochs=1, verbose=0)
+    assert policy == ("mixed_float16" if use_mixed_precision else "float32")
+    assert model.layers[0].compute_dtype == compute_dtype
+    assert all(weight.dtype == "float32" for weight in model.weights)  # weights stay float32
+    assert keras.config.dtype_policy().name == "float32"  # put back afterwards
+
+
+def test_precision_policy_is_restored_after_an_error():
+    import keras
+
+    with pytest.raises(RuntimeError):
+        with device_timing.precision_policy(True):
+            raise RuntimeError("a cell failed")
+    assert keras.config.dtype_policy().name == "float32"

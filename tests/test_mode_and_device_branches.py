@@ -205,12 +205,22 @@ SIZE_OF_ALL = ("a size (full: all the training images): nbval runs this line wit
 LIST_DEVICES = ("runs on a CPU in CI and returns no GPU; what a GPU adds is only a longer list "
                 "(its uses are listed here)")
 
+PRECISION_BOTH_WAYS = ("both ways on the CPU (Keras runs mixed precision there too): "
+                       "tests/test_device_timing.py::test_precision_policy_both_ways_on_the_cpu")
+
 # Lesson 04 is edited by its own owner; its GPU-only cell is listed as it stands.
 LESSON_04_GPU = ("GAP: lesson 04's GPU timing cell (float32 against mixed_float16, one epoch each) runs "
                  "only with a GPU; CI runs the `else` arm, which prints that it skipped")
 
 INVENTORY: dict[str, dict[tuple[str, str], str]] = {
     "course_utils/device_timing.py": {
+        ("device branch", "precision_policy: if use_mixed_precision"): PRECISION_BOTH_WAYS,
+        ("device call", "precision_policy: keras.config.dtype_policy()"): PRECISION_BOTH_WAYS,
+        ("device call", "precision_policy: keras.config.dtype_policy() #2"): PRECISION_BOTH_WAYS,
+        ("device call", "precision_policy: keras.config.set_dtype_policy(\"mixed_float16\" if "
+                        "use_mixed_precision else \"float32\")"): PRECISION_BOTH_WAYS,
+        ("device call", "precision_policy: keras.config.set_dtype_policy(previous)"):
+            "tests/test_device_timing.py::test_precision_policy_is_restored_after_an_error",
         ("device branch", "time_one_epoch_per_device: if not devices"):
             "tests/test_device_timing.py::test_no_devices_is_refused",
         ("device branch", "devices_to_compare: if has_gpu"):
