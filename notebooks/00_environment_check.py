@@ -228,8 +228,8 @@ print("devices timed:", devices)
 from data_download import load  # noqa: E402
 
 (train_images, train_labels), _ = load("mnist")
-# Without a GPU there is no ratio to measure, so full mode times 6,400 images, not 60,000:
-# one CPU epoch on all of MNIST took 7.4 minutes on CI's shared 2-core machine.
+# Without a GPU there is no ratio to measure, so full mode times 6,400 images, not all
+# 60,000, which would take minutes on a 2-core CPU.
 timed_count = by_mode(fast=1_024, full=60_000 if has_gpu else 6_400)
 timings = device_timing.time_one_epoch_per_device(
     devices, mnist_cnn.prepare_images(train_images[:timed_count]), train_labels[:timed_count])
