@@ -91,10 +91,18 @@ def _finished(model: keras.Model) -> float:
 
 def time_one_epoch_per_device(devices: Sequence[str], images: np.ndarray, labels: np.ndarray,
                               batch_size: int = BATCH_SIZE) -> list[EpochTiming]:
-    """``time_one_epoch`` on each device in turn, with the same data and initial weights."""
+    """``time_one_epoch`` on each device in turn, with the same data and initial weights.
+
+    Says which device it starts on, so that a full-mode epoch on a CPU (a minute or more)
+    does not look like a hung cell.
+    """
     if not devices:
         raise ValueError("name at least one device, e.g. ['cpu:0']")
-    return [time_one_epoch(device, images, labels, batch_size) for device in devices]
+    timings = []
+    for device in devices:
+        print(f"training one epoch on {device} ...", flush=True)
+        timings.append(time_one_epoch(device, images, labels, batch_size))
+    return timings
 
 
 def describe_timings(timings: Sequence[EpochTiming]) -> str:

@@ -36,10 +36,11 @@ def test_no_devices_is_refused():
         device_timing.time_one_epoch_per_device([], images, labels)
 
 
-def test_two_devices_give_two_timings_and_a_ratio():
+def test_two_devices_give_two_timings_and_a_ratio(capsys):
     """The GPU runtime's path: two devices timed in turn, then the ratio line."""
     images, labels = tiny_mnist(2 * 32 + 5)
     timings = device_timing.time_one_epoch_per_device(["cpu:0", "cpu:0"], images, labels, batch_size=32)
+    assert capsys.readouterr().out == "training one epoch on cpu:0 ...\n" * 2
     assert [timing.device for timing in timings] == ["cpu:0", "cpu:0"]
     assert all(timing.images == 64 and timing.seconds > 0 and timing.warmup_seconds > 0
                for timing in timings)
