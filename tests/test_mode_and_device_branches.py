@@ -576,6 +576,18 @@ def test_every_branch_is_in_the_inventory():
                          + "\n".join(map(str, missing)))
 
 
+def test_a_new_branch_in_a_lesson_would_be_reported():
+    """The check above can fail: a GPU-only cell added to lesson 00 is not in the inventory."""
+    path = "notebooks/00_environment_check.py"
+    source = (REPOSITORY_ROOT / path).read_text(encoding="utf-8")
+    added = source + "\nif report.backend_gpus:\n    keras.mixed_precision.set_global_policy('mixed_float16')\n"
+    listed = listed_branches()
+    new = [branch for branch in find_branches(added, path) if branch not in listed]
+    assert [(branch.kind, branch.key) for branch in new] == [
+        ("device branch", "if report.backend_gpus"),
+        ("device call", "keras.mixed_precision.set_global_policy('mixed_float16')")]
+
+
 def test_the_inventory_lists_no_branch_that_is_gone():
     found = set(all_branches())
     gone = [branch for branch in listed_branches() if branch not in found]
