@@ -157,3 +157,18 @@ def test_shared_arguments_are_passed_as_they_are_and_the_rest_is_copied():
     compare_with_reference(student, reference, [Case("a model and a vector", (model, data))],
                            name="double", shared=[model])
     assert seen == [model] and np.array_equal(data, np.arange(3.0))
+
+
+def test_a_helper_called_on_a_later_case_only_is_still_refused():
+    def wrong_first_then_the_helper(x):
+        if x.size == 3:
+            return x * 0  # wrong on the first case
+        return reference_square(x)  # the check's own reference on the second
+
+    cases = [Case("a vector", (np.arange(3.0),)), Case("a matrix", (np.ones((2, 2)),))]
+    with pytest.raises(Incorrect, match="write it by hand"):
+        compare_with_reference(wrong_first_then_the_helper, reference_square, cases, name="square")
+
+
+def reference_square(x):
+    return x * x

@@ -28,7 +28,7 @@ from typing import Any, Callable, Iterable, Sequence
 import numpy as np
 
 from course_utils.exercises.core import Incorrect, NotDoneYet
-from course_utils.exercises.off_limits import OffLimits, as_off_limits, guardable, refusal
+from course_utils.exercises.off_limits import OffLimits, Refused, as_off_limits, guardable, refusal
 
 # Arrays up to this many numbers are printed in full in a failure message.
 SHOWN_IN_FULL = 36
@@ -90,12 +90,12 @@ def call_student(function: Callable[..., Any], name: str, description: str, args
             result = function(*args, **kwargs)
         except Exception as error:  # the student's bug, reported with the case that shows it
             if called:  # first: a student's try/except may have turned the refusal into another error
-                raise Incorrect(refusal(name, called, off_limits)) from None
+                raise Refused(refusal(name, called, off_limits)) from None
             if isinstance(error, (NotDoneYet, Incorrect)):
                 raise
             raise Incorrect(f"{name} raised {type(error).__name__}: {error} on {description}.") from None
     if called:
-        raise Incorrect(refusal(name, called, off_limits))
+        raise Refused(refusal(name, called, off_limits))
     return result
 
 
@@ -228,6 +228,8 @@ def compare_with_reference(function: Any, reference: Callable[..., Any], cases: 
         try:
             raw = call_student(function, name, case.description, case.args, case.kwargs,
                                copy_arguments=copy_arguments, shared=shared, off_limits=forbidden)
+        except Refused:
+            raise
         except Incorrect:
             if first_failure is None:
                 raise

@@ -27,6 +27,8 @@ import sys
 import types
 from typing import Any, Callable, Iterable, Iterator
 
+from course_utils.exercises.core import Incorrect
+
 #: The stand-ins' calls seen by the guards that are active now (innermost last).
 _ACTIVE_RECORDS: list[list[str]] = []
 #: One stand-in code object per watched function (compiled once, named after it).
@@ -35,6 +37,10 @@ _STAND_INS: dict[str, types.CodeType] = {}
 
 class OffLimitsCalled(Exception):
     """What a stand-in raises: the student's function called an off-limits helper."""
+
+
+class Refused(Incorrect):
+    """The student's answer called an off-limits helper: wrong whatever else it does."""
 
 
 def _called(label: str) -> OffLimitsCalled:
