@@ -128,7 +128,7 @@ class TimeToAccuracy(keras.callbacks.Callback):
 
     def summary(self) -> str:
         if self.reached:
-            return (f"reached {self.target:.1%} test accuracy after {self.seconds_to_target:.1f} s "
+            return (f"reached {self.target:.1%} accuracy after {self.seconds_to_target:.1f} s "
                     f"of training ({self.epochs_to_target:.2f} epochs)")
         return (f"did not reach {self.target:.1%} (best {self.best_accuracy:.2%}) in "
                 f"{self.training_seconds:.1f} s of training")
