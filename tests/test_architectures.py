@@ -284,3 +284,14 @@ def test_ilsvrc_history():
     assert (alexnet.top5_error, runner_up.top5_error) == (16.4, 26.2)
     assert ilsvrc.first_below_human().name == "ResNet"
     assert all(r.top5_error > ilsvrc.HUMAN_TOP5_ERROR for r in ilsvrc.winners() if r.year < 2015)
+
+
+def test_ilsvrc_keeps_challenge_entries_and_paper_results_apart():
+    # Regression: 2016's bar was Inception-v4 (3.08 %, a paper result); the 2016 winner
+    # was Trimps-Soushen (2.99 %), and AlexNet's 15.3 % used extra data.
+    assert [(r.name, r.top5_error) for r in ilsvrc.winners() if r.year == 2016] == [("Trimps-Soushen", 2.99)]
+    assert all(r.kind == "challenge" for r in ilsvrc.winners())
+    assert {r.name for r in ilsvrc.paper_results()} == {"PReLU-net", "BN-Inception", "Inception-v4"}
+    assert ilsvrc.first_below_human("paper").name == "PReLU-net"
+    extra = next(r for r in ilsvrc.RESULTS if r.kind == "extra data")
+    assert extra.top5_error == 15.3 and extra not in ilsvrc.winners()
