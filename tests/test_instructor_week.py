@@ -29,13 +29,16 @@ WRONG_COUNTS = "conv_params = 144   # forgot the biases\ndense_params = 2461760"
 
 def filled(student, instructor, answers=None):
     """filled_copy, where the answer "flipped..." is the instructor's conv2d with a flipped kernel."""
-    result = filled_copy(student, instructor, answers)
-    for cell, reference in zip(answer_cells(result), answer_cells(filled_copy(student, instructor))):
-        if cell.source.startswith(WRONG_CONV):
-            flipped = reference.source.replace("windows, kernel)", "windows, kernel[::-1, ::-1])")
-            assert flipped != reference.source, "lesson 02's conv2d solution changed: update this test"
-            cell.source = flipped + cell.source[len(WRONG_CONV):]
-    return result
+    by_id = {cell.id: cell for cell in instructor.cells}
+    references = [by_id[cell.id] for cell in answer_cells(student)]  # each answer cell, solved
+    answers = dict(answers or {})
+    for number, answer in answers.items():
+        if answer.startswith(WRONG_CONV):
+            reference = references[number].source
+            flipped = reference.replace("windows, kernel)", "windows, kernel[::-1, ::-1])")
+            assert flipped != reference, "lesson 02's conv2d solution changed: update this test"
+            answers[number] = flipped + answer[len(WRONG_CONV):]
+    return filled_copy(student, instructor, answers)
 
 
 def execute(notebook, folder):
