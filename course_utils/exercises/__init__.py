@@ -29,6 +29,11 @@ Building blocks for a lesson's check module
     Runs ``function`` on each hidden :class:`Case` against ``reference``; a
     :class:`Mistake` (a plausible wrong implementation and its hint) turns a matching
     wrong output into a specific hint (flipped kernel, missing padding, wrong derivative).
+    It also takes ``off_limits=for_exercise(__name__, helper, ...)``: while the student's
+    function runs, those helpers (and the check module's own functions, the reference
+    included) cannot be called, so handing in the course's implementation, bare or
+    wrapped, is refused (:mod:`.off_limits`); ``shared=[model]`` for arguments that are
+    not copied, ``copy_arguments=False``, and ``advice=`` for a line added to failures.
 ``call_student(function, name, description, args, kwargs)``
     For checkers that loop themselves: calls on copies of the arguments and turns the
     student's exceptions (but NotDoneYet) into Incorrect naming the case.
@@ -50,7 +55,8 @@ A tiny check module::
         return "square matches the reference on 2 cases."
 
     exercise_1 = Exercise("Lesson 99, exercise 1 (squares)", _check_square,
-                          hint="multiply x by itself", solution=_reference_square)
+                          hint=["what is x times x?", "multiply x by itself elementwise"],
+                          solution=_reference_square)
 
 Notebook cell format (in the lesson's ``.py``; jupytext keeps every line)
 ----------------------------------------------------------------------
@@ -109,13 +115,14 @@ and tests/test_student_bundles.py do.
 from course_utils.exercises.answers import HashedAnswer, digest, digest_of
 from course_utils.exercises.cases import (Case, Mistake, call_student, compare_with_reference,
                                          require_callable)
+from course_utils.exercises.off_limits import OffLimits, for_exercise
 from course_utils.exercises.core import (NOT_DONE_PHRASE, Exercise, ExerciseFailed, Incorrect,
                                          NotDoneYet, Result, is_placeholder, student_copy)
 from course_utils.exercises.progress import export, progress, read_results, results
 
 __all__ = [
     "Case", "Exercise", "call_student", "ExerciseFailed", "HashedAnswer", "Incorrect", "Mistake",
-    "NOT_DONE_PHRASE", "NotDoneYet", "Result", "compare_with_reference", "digest", "digest_of",
+    "NOT_DONE_PHRASE", "NotDoneYet", "OffLimits", "Result", "for_exercise", "compare_with_reference", "digest", "digest_of",
     "export", "is_placeholder", "progress", "read_results", "require_callable", "results",
     "student_copy",
 ]
