@@ -111,3 +111,27 @@ def symmetric_limits(values, percentile: float = 99.0) -> dict[str, float]:
     if limit == 0:
         limit = 1.0
     return {"vmin": -limit, "vmax": limit}
+
+
+def draw_block_diagram(ax, boxes: dict, arrows, title: str = "") -> None:
+    """Draw a network block as labelled boxes joined by arrows, on an axis without ticks.
+
+    ``boxes`` maps a name to ``(x, y, label)`` (centre, in axis units from 0 to 1);
+    ``arrows`` lists ``(from_name, to_name)`` pairs. Lesson 05 draws an Inception module,
+    a residual block and a dense block with it.
+    """
+    unknown = {name for pair in arrows for name in pair} - set(boxes)
+    if unknown:
+        raise ValueError(f"arrows name boxes that do not exist: {sorted(unknown)}")
+    for start, end in arrows:
+        (x0, y0, _), (x1, y1, _) = boxes[start], boxes[end]
+        ax.annotate("", xy=(x1, y1), xytext=(x0, y0),
+                    arrowprops={"arrowstyle": "-|>", "color": "0.35", "shrinkA": 11, "shrinkB": 11, "lw": 1})
+    for x, y, label in boxes.values():
+        ax.text(x, y, label, ha="center", va="center", fontsize=8,
+                bbox={"boxstyle": "round,pad=0.3", "facecolor": "#dbe9f6", "edgecolor": "0.4"})
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.set_axis_off()
+    if title:
+        ax.set_title(title, fontsize=10)
