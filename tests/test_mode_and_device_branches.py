@@ -209,8 +209,11 @@ PRECISION_BOTH_WAYS = ("both ways on the CPU (Keras runs mixed precision there t
                        "tests/test_device_timing.py::test_precision_policy_both_ways_on_the_cpu")
 
 # Lesson 04 is edited by its own owner; its GPU-only cell is listed as it stands.
-LESSON_04_GPU = ("GAP: lesson 04's GPU timing cell (float32 against mixed_float16, one epoch each) runs "
-                 "only with a GPU; CI runs the `else` arm, which prints that it skipped")
+LESSON_04_GPU = ("GAP: lesson 04's GPU timing cell (the recipe for two epochs in float32 and in "
+                 "mixed_float16) runs only with a GPU; CI runs the `else` arm, which prints that it "
+                 "skipped. Its precision switch, device_timing.precision_policy, runs both ways on the CPU "
+                 "in tests/test_device_timing.py::test_precision_policy_both_ways_on_the_cpu; "
+                 "train_and_time and time_per_epoch run in nbval's fast run of the same lesson")
 
 INVENTORY: dict[str, dict[tuple[str, str], str]] = {
     "course_utils/device_timing.py": {
@@ -349,7 +352,7 @@ INVENTORY: dict[str, dict[tuple[str, str], str]] = {
         ("device call", "enable_gpu_memory_growth()"):
             MEMORY_GROWTH,
         ("device branch", "if on_gpu"):
-            "nbval runs the CPU arm; GAP: the GPU arm only puts report.backend_gpus[0] into the printout",
+            'nbval runs the CPU arm; GAP: the GPU arm only puts report.backend_gpus[0] into the printout',
         ("mode value", "fit_verbosity = by_mode(fast=0, full=2)"):
             VERBOSITY,
         ("mode value", "show_progress = not is_fast_mode()"):
@@ -367,24 +370,17 @@ INVENTORY: dict[str, dict[tuple[str, str], str]] = {
         ("mode value", "target = by_mode(fast=0.95, full=0.99)"):
             THRESHOLD,
         ("mode value", "epochs=by_mode(fast=comparison_epochs, full=12)"):
-            "an epoch count (fast: the comparison's epochs, a number): nbval runs this line; the full "
-            "value goes through the same code",
+            "an epoch count (fast: the comparison's epochs, a number): nbval runs this line; the full value goes through the same code",
         ("mode value", "assert accuracy_after(plain_clock, comparison_epochs) >= by_mode(fast=0.90, full=0.985)"):
             THRESHOLD,
         ("mode value", "assert recipe_accuracy >= by_mode(fast=0.95, full=0.99)"):
             THRESHOLD,
         ("device branch", "if on_gpu #2"):
             LESSON_04_GPU,
-        ('device branch', 'for ("float32", "mixed_float16")'):
-            LESSON_04_GPU,
-        ("device call", "keras.mixed_precision.set_global_policy(policy)"):
-            LESSON_04_GPU,
-        ('device call', 'keras.mixed_precision.set_global_policy("float32")'):
-            LESSON_04_GPU,
-        ("mode value", "n_keras2017 = by_mode(fast=1_280, full=len(x_train))"):
+        ("mode value", "n_keras2017 = by_mode(fast=640, full=len(x_train))"):
             SIZE_OF_ALL,
         ("mode value", "evaluate_every=by_mode(fast=None, full=mnist_cnn.steps_for(n_keras2017, 128, 1) // 4)"):
-            "fast: None (evaluate at epoch ends), run by nbval; full: every quarter epoch, the mid-epoch arm of TimeToAccuracy that tests/test_time_to_accuracy.py::test_evaluates_every_n_batches_and_at_each_epoch_end runs",
+            'fast: None (evaluate at epoch ends), run by nbval; full: every quarter epoch, the mid-epoch arm of TimeToAccuracy that tests/test_time_to_accuracy.py::test_evaluates_every_n_batches_and_at_each_epoch_end runs',
         ("mode value", "epochs=by_mode(fast=1, full=12)"):
             SIZE,
         ("mode value", "small_epochs = by_mode(fast=10, full=40)"):
@@ -405,22 +401,31 @@ INVENTORY: dict[str, dict[tuple[str, str], str]] = {
             SIZE,
         ("mode value", "by_mode(fast=64, full=128)"):
             SIZE,
-        ("mode value", "degradation_depths = by_mode(fast=(8, 14), full=(8, 20, 56))"):
+        ("mode value", "degradation_runs = by_mode(fast=((False, 8), (False, 20), (True, 20)), full=tuple((residual, depth) for residual in (False, True) for depth in (8, 20, 56)))"):
+            "nbval trains three of the six networks (plain 8 and 20, residual 20) through the same "
+            "loop; the depth-56 networks of full mode are built and counted in "
+            "tests/test_architectures.py::test_cifar_resnets_match_the_paper_and_their_plain_twins; "
+            "GAP: training them (and residual 8) runs only in full mode",
+        ("mode value", "degradation_epochs = by_mode(fast=6, full=10)"):
             SIZE,
-        ("mode value", "degradation_epochs = by_mode(fast=1, full=10)"):
+        ("mode value", "degradation_images = by_mode(fast=384, full=20480)"):
             SIZE,
-        ("mode value", "degradation_images = by_mode(fast=512, full=20480)"):
+        ("mode value", "degradation_width = by_mode(fast=8, full=16)"):
             SIZE,
-        ("mode branch", "if by_mode(fast=False, full=True)"):
-            "GAP: the degradation experiment's assertions (the deepest plain network trains worse, the "
-            "residual one better) run only in full mode: one fast epoch on 512 images shows nothing "
-            "reliable. Checked by the full-mode run only",
+        ("mode value", "degradation_batch = by_mode(fast=64, full=128)"):
+            SIZE,
+        ("mode value", "shrink = by_mode(fast=2, full=1)"):
+            SIZE,
+        ("mode branch", 'for tqdm(degradation_runs, desc="degradation networks", disable=is_fast_mode())'):
+            PROGRESS,
+        ("mode value", "verbose=by_mode(fast=0, full=2)"):
+            VERBOSITY,
+        ("mode value", "margin = by_mode(fast=0.1, full=0.05)"):
+            THRESHOLD,
         ("mode value", "comparison_epochs = by_mode(fast=2, full=10)"):
             SIZE,
-        ('mode value', 'families = by_mode(fast=("LeNet-5", "AlexNet", "VGG", "ResNet-20"), full=tuple(small_models))'):
-            "nbval trains four families; the other three (GoogLeNet, Xception, DenseNet) are built in "
-            "tests/test_architectures.py::test_every_small_variant_is_small_and_outputs_ten_logits; "
-            "GAP: training those three runs only in full mode",
+        ("mode value", 'families = by_mode(fast=("LeNet-5", "AlexNet", "VGG", "ResNet-20"), full=tuple(small_models))'):
+            'nbval trains four families; the other three (GoogLeNet, Xception, DenseNet) are built in tests/test_architectures.py::test_every_small_variant_is_small_and_outputs_ten_logits; GAP: training those three runs only in full mode',
         ("mode value", "by_mode(fast=(0.2, 0.6), full=(0.8, 0.88))"):
             THRESHOLD,
         ("mode value", "by_mode(fast=(0.15, 0.25), full=(0.35, 0.55))"):
@@ -492,9 +497,7 @@ INVENTORY: dict[str, dict[tuple[str, str], str]] = {
         ("mode value", "pet_size = by_mode(fast=64, full=128)"):
             SIZE,
         ("mode branch", "if not is_fast_mode()"):
-            "GAP: downloading and decoding the real Oxford-IIIT Pet archives runs only in full mode; "
-            "CI runs the follow-on `if pets is None:` arm, stand-in archives in the official format "
-            "through load_stand_in_pets, and the same U-Net training on them",
+            'GAP: downloading and decoding the real Oxford-IIIT Pet archives runs only in full mode; CI runs the follow-on `if pets is None:` arm, stand-in archives in the official format through load_stand_in_pets, and the same U-Net training on them',
         ("mode value", "n_trainval=by_mode(fast=160, full=800)"):
             SIZE,
         ("mode value", "n_test=by_mode(fast=40, full=200)"):
