@@ -3,8 +3,9 @@
 Training asks how the loss changes with the weights; an adversarial attack asks how it
 changes with the pixels, d loss / d x. Keras has no backend-neutral way to ask for that
 (``keras.ops`` has no ``grad``), so this module does it once per backend:
-TensorFlow records the forward pass on a ``GradientTape``; JAX differentiates a pure
-function of the input with ``jax.grad`` (compiled once per model and input shape).
+TensorFlow records the forward pass on a ``GradientTape`` inside a ``tf.function``; JAX
+differentiates a pure function of the input with ``jax.grad``. Both are compiled once per
+model and padded batch size.
 
 Lesson 06 builds every attack on :func:`input_gradient`.
 """
@@ -67,19 +68,37 @@ def _summed_cross_entropy(labels, outputs, from_logits: bool):
     return keras.ops.sum(losses)
 
 
+# One compiled gradient function per model and from_logits on each backend, forgotten
+# with the model (the cache must not keep it alive). The weights are read when the function
+# runs, so a model that keeps training (adversarial training) reuses its function.
+_TENSORFLOW_GRADIENT_FUNCTIONS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
 def _tensorflow_gradient(model, images, labels, from_logits):
     import tensorflow as tf
 
-    images = tf.convert_to_tensor(images)
-    with tf.GradientTape() as tape:
-        tape.watch(images)  # the images are a constant, not a variable: watch them explicitly
-        loss = _summed_cross_entropy(labels, model(images, training=False), from_logits)
-    return tape.gradient(loss, images)
+    functions = _TENSORFLOW_GRADIENT_FUNCTIONS.setdefault(model, {})
+    if from_logits not in functions:
+        model_reference = weakref.ref(model)
+
+        # A tf.function, not an eager tape: an attack asks for hundreds of gradients of
+        # small batches, and an eager Keras call costs several times the compiled one.
+        @tf.function(reduce_retracing=True)
+        def gradient_of_images(images, labels):
+            with tf.GradientTape() as tape:
+                tape.watch(images)  # the images are a constant, not a variable: watch them
+                outputs = model_reference()(images, training=False)
+                loss = _summed_cross_entropy(labels, outputs, from_logits)
+            return tape.gradient(loss, images)
+
+        functions[from_logits] = gradient_of_images
+    # Padded to a power of two (see course_utils.batch_padding): few traced shapes.
+    count = len(images)
+    images, labels = pad_batch(images, labels)
+    return functions[from_logits](tf.constant(images), tf.constant(labels))[:count]
 
 
-# One compiled gradient function per model and from_logits, forgotten with the model. The
-# weights are passed in as arguments, so a model that keeps training (adversarial
-# training) reuses its function.
+# On JAX the weights are passed in as arguments (stateless_call), for the same reuse.
 _JAX_GRADIENT_FUNCTIONS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 

@@ -103,3 +103,30 @@ def test_other_backends_are_refused_with_the_supported_ones_named(monkeypatch):
     monkeypatch.setattr(keras.backend, "backend", lambda: "torch")
     with pytest.raises(NotImplementedError, match="tensorflow and jax.*'torch'.*KERAS_BACKEND"):
         input_gradient(None, np.zeros((1, *IMAGE_SHAPE)), [0])
+
+
+def test_a_model_that_keeps_training_gets_the_gradient_of_its_current_weights():
+    # The compiled gradient function is cached per model: it must read the weights when it
+    # runs, not when it was built (adversarial training changes them between calls).
+    model = tiny_model()
+    rng = np.random.default_rng(4)
+    images = rng.uniform(0.2, 0.8, size=(3, *IMAGE_SHAPE))
+    labels = np.array([2, 0, 1])
+    input_gradient(model, images, labels)
+    model.set_weights([weights * 1.5 for weights in model.get_weights()])
+    expected = finite_difference_gradient(model, images, labels, True)
+    assert relative_error(input_gradient(model, images, labels), expected) < 1e-2
+
+
+def test_the_gradient_function_is_compiled_once_per_model_and_cached():
+    # Regression: on TensorFlow every call ran the model eagerly, several times slower for
+    # the many small batches of an attack.
+    model = tiny_model()
+    images = np.full((3, *IMAGE_SHAPE), 0.5, "float32")
+    input_gradient(model, images, [0, 1, 2])
+    cache = {"tensorflow": "_TENSORFLOW_GRADIENT_FUNCTIONS", "jax": "_JAX_GRADIENT_FUNCTIONS"}
+    functions = getattr(input_gradients, cache[keras.backend.backend()])
+    assert model in functions and set(functions[model]) == {True}
+    compiled = functions[model][True]
+    input_gradient(model, images[:2], [0, 1])
+    assert functions[model][True] is compiled
