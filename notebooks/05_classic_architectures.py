@@ -22,21 +22,30 @@
 # from, plot the ImageNet results that made these networks famous, repeat the experiment
 # that motivated residual connections, and train a small member of each family.
 #
-# The committed outputs come from fast mode on a CPU (tiny subsets, one or two epochs), so
-# their accuracies are low and their times are CPU times. On a Colab GPU in full mode the
-# same code trains on more data for longer, downloads CIFAR-10, and repeats the
-# degradation experiment at the paper's depths.
+# The committed outputs come from fast mode on a CPU (tiny subsets, a few epochs), so
+# their accuracies are low and their times are CPU times. In full mode the same code
+# trains on more data for longer, downloads CIFAR-10 (Fashion-MNIST is the planned
+# fallback when it cannot be downloaded), and repeats the degradation experiment at depths
+# 8, 20 and 56 (the paper used 20, 32, 44, 56 and 110). **How long:** fast mode takes
+# about a minute; full mode took 1 h 50 min on a 2-core CPU with TensorFlow (the
+# degradation cell alone about an hour). On a GPU it is faster; not measured here. In full
+# mode every training prints one line per epoch and the long loops show a progress bar.
 
 # %% [markdown]
 # ## What you will learn
 # - The layers of LeNet-5, AlexNet, VGG-16, GoogLeNet, Xception, ResNet-50 and
 #   DenseNet-121, and how many parameters each has (ours, the papers', Keras's).
-# - Why two 3x3 convolutions beat one 5x5, why Inception puts 1x1 convolutions before its
-#   3x3 and 5x5, and what a depthwise-separable convolution saves, in parameters and
-#   multiply-adds.
-# - How the ImageNet top-5 error fell from 26 % to 3 % between 2011 and 2016.
+# - Why two 3x3 convolutions beat one 5x5 (the same 5x5 receptive field, fewer weights,
+#   one more nonlinearity), why Inception puts 1x1 convolutions before its 3x3 and 5x5,
+#   and what a depthwise-separable convolution saves, in parameters and multiply-adds.
+# - How the ImageNet top-5 error fell from 26 % to 3 % between 2011 and 2016, which of
+#   those numbers are challenge entries and which are papers, and what top-5, multi-crop
+#   and ensembles mean.
 # - The *degradation problem*: a deeper plain network trains worse, a residual one does
-#   not, and what the gradients at initialisation show.
+#   not (shown here in every mode), and what the gradients at initialisation do and do
+#   not explain.
+# - How an Inception module, a residual block and a dense block are wired, with the
+#   shapes each family's blocks produce.
 # - How the families compare in accuracy, parameters and training time on a small
 #   dataset.
 
@@ -63,15 +72,16 @@ from course_utils import architectures as arch
 from course_utils import ilsvrc
 from course_utils.env import enable_gpu_memory_growth
 from course_utils.epoch_timer import EpochTimer  # lesson 04's callback
-from course_utils.figures import use_course_style
+from course_utils.figures import draw_block_diagram, use_course_style
 from course_utils.image_datasets import load_preferred
-from course_utils.mode import by_mode, describe_mode
+from course_utils.mode import by_mode, describe_mode, is_fast_mode
 from course_utils.numpy_initialization import build_with_numpy_weights
 from course_utils.parameter_counts import (conv_multiply_adds, conv_parameters, count_of, count_parameters,
                                            count_parameters_by_layer, separable_multiply_adds,
                                            separable_parameters)
 from course_utils.seed import set_seed
 from course_utils.weight_gradients import conv_kernel_gradient_norms
+from tqdm.auto import tqdm  # progress bars in full mode (disabled in fast mode)
 
 print(describe_mode())
 rng = set_seed(42)
@@ -117,6 +127,11 @@ for name, count in ours.items():
     print(f"{name:<13}{count.trainable:>17,}{count.non_trainable:>17,}{published_millions[name]:>10}M{theirs:>20}")
 print("ResNet-50 with a bias in every convolution, as keras.applications has it:",
       f"{count_parameters(arch.resnet50, use_bias=True).total:,}")
+googlenet_biases = sum(layer.filters if isinstance(layer, keras.layers.Conv2D) else layer.units
+                       for layer in arch.googlenet().layers
+                       if isinstance(layer, (keras.layers.Conv2D, keras.layers.Dense)))
+print(f"GoogLeNet: {googlenet_biases:,} biases; {ours['GoogLeNet'].trainable - googlenet_biases:,} weights "
+      f"(the paper's Table 1: 6,797.7K = {6797.7 * 1024:,.0f} with K = 1024)")
 
 # %% [markdown]
 # Every count is pinned in `tests/test_architectures.py`. The differences are all
@@ -134,8 +149,13 @@ print("ResNet-50 with a bias in every convolution, as keras.applications has it:
 #   follows) biases Keras gives them. The "+ BN statistics" column is batch
 #   normalisation's moving mean and variance, which Keras counts but training does not change.
 # - **GoogLeNet**: the paper's Table 1 lists the weights of each layer (its "K" is 1024:
-#   inception 3a has 163,328 = 159.5 x 1024 weights, listed as 159K); they add up to
-#   about 6.8M. Ours adds the biases.
+#   inception 3a has 163,328 = 159.5 x 1024 weights, listed as 159K). The column sums to
+#   6,797.7K: the "6.8M" of the table above reads K as 1000, but with K = 1024 it is 6.96
+#   million weights; our count adds the 8,280 biases
+#   (one per convolution filter and output unit), printed below. The paper itself says
+#   "12 times fewer parameters than the winning architecture of Krizhevsky et al." (about
+#   5 million against 60); the lecture's "GoogLeNet only 5M" is that round figure, and the
+#   CS231n notes' "4M" another. Table 1 and our count agree on about 7 million.
 #
 # **"VGG ~180M"?** The lecture quotes about 180 million parameters for VGG. The paper's own
 # Table 2 gives 133 to 144 million for its configurations A to E: 138M for VGG-16 and
@@ -161,7 +181,16 @@ print(f"VGG-19 (three more 512-channel convolutions): "
 # VGG-19's 144M, and a VGG-16 would need an input of about 256x256 or larger to come near
 # it (printed above). The lecture's point stands with the true figures: AlexNet 61M, VGG
 # 138M, GoogLeNet 7M, so the progress was not brute force. GoogLeNet replaced the dense
-# layers by global average pooling.
+# layers by global average pooling, an idea it took, with its 1x1 convolutions, from
+# *Network in Network* (Lin, Chen and Yan 2014). Where the parameters sit is not where the
+# work is: in VGG-16 the 13 convolutions hold about a tenth of the weights (printed
+# above) but do almost all of the multiply-adds, and the first ones, on 224x224x64 maps,
+# hold most of the activation memory; the dense layers hold most of the weights and do
+# little computation (the CS231n notes tabulate it layer by layer).
+#
+# These counts matter in practice too: every `keras.applications` model counted here can
+# be downloaded with ImageNet weights (`weights="imagenet"`) and reused on a new task,
+# freezing it and training a new classifier on top (*transfer learning*).
 #
 # ## 2. Where the savings come from
 #
@@ -219,6 +248,21 @@ for bottleneck in (False, True):
           f"{module_multiply_adds(model) / 1e6:5.0f}M multiply-adds per image")
 
 # %% [markdown]
+# The module as a drawing (module 3a's channel counts):
+
+# %%
+fig, ax = plt.subplots(figsize=(6, 2.6))
+draw_block_diagram(ax, {
+    "in": (0.5, 0.08, "input 28x28x192"),
+    "a": (0.12, 0.5, "1x1, 64"), "b1": (0.37, 0.35, "1x1, 96"), "b2": (0.37, 0.65, "3x3, 128"),
+    "c1": (0.63, 0.35, "1x1, 16"), "c2": (0.63, 0.65, "5x5, 32"),
+    "d1": (0.88, 0.35, "3x3 max pool"), "d2": (0.88, 0.65, "1x1, 32"),
+    "out": (0.5, 0.92, "concatenate: 28x28x256")},
+    [("in", "a"), ("in", "b1"), ("b1", "b2"), ("in", "c1"), ("c1", "c2"), ("in", "d1"), ("d1", "d2"),
+     ("a", "out"), ("b2", "out"), ("c2", "out"), ("d2", "out")], title="Inception module (3a)")
+plt.show()
+
+# %% [markdown]
 # The bottlenecks cut the parameters and the computation by more than half and keep the
 # output at 256 channels instead of 416. (Count the naive module by hand: $1 \cdot 192 \cdot
 # 64 + 9 \cdot 192 \cdot 128 + 25 \cdot 192 \cdot 32$ weights, plus 224 biases.)
@@ -250,7 +294,12 @@ print(f"  ratio {separable_parameters(size, c_in, c_out, bias=False) / conv_para
 
 # %% [markdown]
 # A separable convolution costs about $1/C_{out} + 1/k^2$ of a regular one, close to a ninth
-# for a 3x3 kernel and many output channels.
+# for a 3x3 kernel and many output channels. Chollet (2017) built Xception from these
+# (36 convolutional layers, nearly all separable, with shortcuts) to the size of Inception V3 (22.9M against 23.6M parameters)
+# and it did better than Inception V3 at the same parameter count: 79.0 % against 78.2 %
+# top-1 on ImageNet, and more on Google's internal JFT data set (350 million images,
+# 17,000 classes, trained on 60 GPUs), the lecture's "works better than Inception V3 with
+# same number of parameters".
 # `arch.separable_conv` writes it as its two steps (`DepthwiseConv2D`, then a 1x1
 # `Conv2D`), and `tests/test_architectures.py` checks that it computes exactly what
 # `SeparableConv2D` computes.
@@ -259,33 +308,72 @@ print(f"  ratio {separable_parameters(size, c_in, c_out, bias=False) / conv_para
 #
 # The ILSVRC classification task: 1.2 million training images, 1000 classes, and the
 # *top-5 error*, the fraction of test images whose true class is not among the network's
-# five best guesses. Sources: Russakovsky et al., *ImageNet Large Scale Visual Recognition
-# Challenge*, IJCV 2015 (2010-2014 and the human 5.1 %, with Karpathy's 2014 blog post);
-# He et al. 2016 (ResNet, 3.57 %); Szegedy et al. 2017 (Inception-v4, 3.08 %, a paper
-# result rather than a challenge entry).
+# five best guesses. The *top-1 error* (the best guess is wrong) is much larger: the
+# lecture's "17 %, 20 % +"; AlexNet had 37.5 % top-1 against 17.0 % top-5 on the 2010 test
+# set (Krizhevsky et al. 2012, Table 1). Top-5 forgives a plausible second guess, which
+# matters when an image holds several objects or the classes are fine-grained dog breeds.
+#
+# Two kinds of numbers appear below, and we keep them apart. *Challenge entries* were
+# submitted to ILSVRC that year and ranked on its test server; *paper results* were
+# published outside the challenge. All of them are ensembles evaluated on many crops
+# (the lecture's "what's missing from the picture"): AlexNet averaged five networks,
+# GoogLeNet seven networks on 144 crops per image, ResNet six networks. A single network on
+# one centre crop does several points worse.
+#
+# Sources: Russakovsky et al., *ImageNet Large Scale Visual Recognition Challenge*, IJCV
+# 2015 (2010-2014 and the human 5.1 %, with Karpathy's 2014 blog post); Krizhevsky et al.
+# 2012 (AlexNet: 16.4 % on the challenge's data, 15.3 % for their entry that was also
+# pre-trained on all 15 million images of ImageNet Fall 2011); He et al. 2016 (ResNet,
+# 3.57 %); the ILSVRC 2016 results (Trimps-Soushen, 2.99 %); and three papers: He et al.
+# 2015 (PReLU-net, 4.94 %), Ioffe and Szegedy 2015 (BN-Inception, 4.82 %), Szegedy et al.
+# 2017 (Inception-v4, 3.08 %, the lecture's "2016" figure).
 
 # %%
 # NBVAL_CHECK_OUTPUT
 for result in ilsvrc.RESULTS:
-    print(f"{result.year}  {result.name:<16} {result.top5_error:5.2f} %  {result.note}")
+    print(f"{result.year}  {result.name:<21} {result.top5_error:5.2f} %  {result.kind:<10} {result.note}")
 alexnet_result = next(r for r in ilsvrc.RESULTS if r.name == "AlexNet")
-runner_up = next(r for r in ilsvrc.RESULTS if r.year == 2012 and r is not alexnet_result)
-print(f"AlexNet's margin in 2012: {runner_up.top5_error - alexnet_result.top5_error:.1f} points; "
-      f"first below the human {ilsvrc.HUMAN_TOP5_ERROR} %: {ilsvrc.first_below_human().name}")
+alexnet_extra = next(r for r in ilsvrc.RESULTS if r.kind == "extra data")
+runner_up = next(r for r in ilsvrc.RESULTS if r.year == 2012 and r.name.startswith("runner-up"))
+print(f"AlexNet's margin in 2012: {runner_up.top5_error - alexnet_result.top5_error:.1f} points on the "
+      f"challenge's data, {runner_up.top5_error - alexnet_extra.top5_error:.1f} with extra data")
+print(f"first below the human {ilsvrc.HUMAN_TOP5_ERROR} %: among challenge entries "
+      f"{ilsvrc.first_below_human('challenge').name}, among papers {ilsvrc.first_below_human('paper').name}")
 
 # %%
-fig, ax = plt.subplots(figsize=(8, 3.8))
+fig, ax = plt.subplots(figsize=(9, 4))
 winners = ilsvrc.winners()
-ax.bar([str(r.year) for r in winners], [r.top5_error for r in winners],
-       color=["tab:blue" if r.convolutional else "tab:gray" for r in winners])
-for position, result in enumerate(winners):
-    ax.text(position, result.top5_error + 0.5, f"{result.name}\n{result.top5_error:g} %", ha="center", fontsize=9)
-ax.axhline(ilsvrc.HUMAN_TOP5_ERROR, color="tab:red", ls="--")
-ax.text(-0.4, ilsvrc.HUMAN_TOP5_ERROR + 0.5, f"human, {ilsvrc.HUMAN_TOP5_ERROR} %", color="tab:red")
+years = [r.year for r in winners]
+ax.bar(years, [r.top5_error for r in winners], color=["tab:blue" if r.convolutional else "tab:gray" for r in winners],
+       label="challenge winner (bars)")
+for result in winners:
+    ax.text(result.year, result.top5_error + 0.5, f"{result.name}\n{result.top5_error:g} %", ha="center", fontsize=8)
+papers = ilsvrc.paper_results()
+# Paper results as diamonds beside their year's bar, labelled to the right.
+for offset, result in zip((0.3, 0.3, 0.3), papers):
+    ax.plot(result.year + offset, result.top5_error, "D", color="tab:orange", ms=6)
+    ax.annotate(f"{result.name} {result.top5_error:g} %", (result.year + offset, result.top5_error),
+                xytext=(5, {"PReLU-net": 4, "BN-Inception": -9}.get(result.name, -4)),
+                textcoords="offset points", fontsize=8, color="tab:orange")
+ax.plot([], [], "D", color="tab:orange", label="paper result (not an entry)")
+ax.axhline(ilsvrc.HUMAN_TOP5_ERROR, color="tab:red", ls="--", lw=1)
+ax.text(2009.45, ilsvrc.HUMAN_TOP5_ERROR + 0.5, f"human {ilsvrc.HUMAN_TOP5_ERROR} %", color="tab:red", fontsize=8)
+ax.set_xticks(years)
+ax.set_xlim(2009.4, 2017.3)
 ax.set_ylabel("top-5 error (%)")
 ax.set_ylim(0, 33)
-ax.set_title("ILSVRC classification: best result per year (grey: before CNNs)")
+ax.legend(loc="upper right", fontsize=8)
+ax.set_title("ILSVRC classification: the winning entry of each year (grey: before CNNs)")
 plt.show()
+
+# %% [markdown]
+# Among challenge entries ResNet was the first below the human 5.1 %; two papers of
+# February 2015 (PReLU-net, then BN-Inception) had got there first. **ZF Net**, the 2013
+# winner (Zeiler and Fergus 2014, entered as Clarifai), is AlexNet with its first layer
+# changed from 11x11 filters at stride 4 to 7x7 at stride 2, and wider middle layers. They
+# found that change by looking: their *deconvnet* projects a feature map back to pixel
+# space, and it showed AlexNet's first-layer filters to be a mix of very high and very low
+# frequencies with few in between, and its second layer aliased by the large stride.
 
 # %% [markdown]
 # ## 4. The degradation problem, and residual connections
@@ -301,17 +389,35 @@ plt.show()
 # three stages of basic blocks (two 3x3 convolutions each, 16, 32 and 64 channels), global
 # average pooling, a dense classifier; depth = 6n + 2. With `residual=False` the shortcuts
 # are gone; they carry no weights (zero-padding where the shape changes, option A), so plain
-# and residual networks of one depth have exactly the same parameters.
+# and residual networks of one depth have exactly the same parameters. One basic block:
+
+# %%
+fig, ax = plt.subplots(figsize=(4.5, 2.8))
+draw_block_diagram(ax, {
+    "in": (0.3, 0.06, "x"), "c1": (0.3, 0.27, "3x3 conv, BN, ReLU"), "c2": (0.3, 0.5, "3x3 conv, BN"),
+    "add": (0.3, 0.72, "+"), "relu": (0.3, 0.93, "ReLU"), "id": (0.8, 0.4, "identity\n(or 1x1 conv / zero pad)")},
+    [("in", "c1"), ("c1", "c2"), ("c2", "add"), ("in", "id"), ("id", "add"), ("add", "relu")],
+    title="Residual block: y = ReLU(x + F(x))")
+plt.show()
+
+# %% [markdown]
+# Without the right-hand path the block is the *plain* block of the same network.
 #
 # ### What the gradients look like at initialisation
 #
 # One batch, one backward pass, before any training: $\lVert \partial L / \partial W
 # \rVert$ for every convolution kernel, from the first layer to the last
-# (`conv_kernel_gradient_norms`, written once for TensorFlow and once for JAX).
+# (`conv_kernel_gradient_norms`, written once for TensorFlow and once for JAX). Raw norms
+# are not quite comparable across stages whose kernels have different sizes; and with
+# batch normalisation after every convolution the loss does not change when a kernel is
+# scaled, so what a step of SGD does to a layer is set by $\lVert \partial L / \partial W
+# \rVert / \lVert W \rVert$. We print and plot both.
 
 # %%
 data = load_preferred(train_size=by_mode(fast=1024, full=20480), test_size=by_mode(fast=500, full=5000))
-print("dataset:", data.why)
+# CIFAR-10 when it can be downloaded; Fashion-MNIST, which the offline mirror has, is the
+# planned fallback (the same code runs on either).
+print("dataset:", data.name)
 print("training images", data.x_train.shape, "test images", data.x_test.shape)
 
 gradient_depth = 56
@@ -322,81 +428,127 @@ for residual in (False, True):
                                      input_shape=data.input_shape, num_classes=data.num_classes, seed=1)
     gradient_norms[model.name] = conv_kernel_gradient_norms(model, data.x_train[gradient_batch],
                                                             data.y_train[gradient_batch])
+    kernel_norms = np.array([np.linalg.norm(keras.ops.convert_to_numpy(layer.kernel)) for layer in model.layers
+                             if isinstance(layer, keras.layers.Conv2D)])
+    gradient_norms[model.name + " relative"] = gradient_norms[model.name] / kernel_norms
 spread = {}
 for name, norms in gradient_norms.items():
     spread[name] = norms.max() / norms.min()
-    print(f"{name:>9}: {len(norms)} kernels; gradient norm at the first {norms[0]:.3g}, at the last "
-          f"{norms[-1]:.3g}; largest / smallest = {spread[name]:,.0f}")
+    measure = "||dL/dW|| / ||W||" if name.endswith("relative") else "||dL/dW||"
+    print(f"{name.split()[0]:>9}: {measure:<17} first kernel {norms[0]:.3g}, last {norms[-1]:.3g}; "
+          f"largest / smallest = {spread[name]:,.0f}")
 
-# The plain network's gradients differ by orders of magnitude more from layer to layer.
+# The plain network's gradients differ by orders of magnitude more from layer to layer,
+# raw and relative to the weights alike.
 assert spread["plain56"] > 20 * spread["resnet56"], spread
+assert spread["plain56 relative"] > 20 * spread["resnet56 relative"], spread
 
 # %%
-fig, ax = plt.subplots(figsize=(8, 3.5))
-for name, norms in gradient_norms.items():
-    ax.semilogy(np.arange(1, len(norms) + 1), norms, "o-", ms=3, label=name)
-ax.set_xlabel("convolution (1 = next to the input)")
-ax.set_ylabel("||dL/dW|| at initialisation")
-ax.set_title(f"Gradient norms per layer, {gradient_depth} layers")
-ax.legend()
+fig, axes = plt.subplots(1, 2, figsize=(10, 3.3))
+for ax, relative in zip(axes, (False, True)):
+    for name, norms in gradient_norms.items():
+        if name.endswith("relative") == relative:
+            ax.semilogy(np.arange(1, len(norms) + 1), norms, "o-", ms=2, label=name.split()[0])
+    ax.set_xlabel("convolution (1 = next to the input)")
+    ax.set_title("||dL/dW|| / ||W||" if relative else "||dL/dW||")
+    ax.legend(fontsize=9)
+fig.suptitle(f"Gradients per layer at initialisation, {gradient_depth} layers")
+fig.tight_layout()
 plt.show()
 
 # %% [markdown]
-# In the residual network every kernel's gradient has a similar size: the sum $x + F(x)$
-# passes the gradient from the loss straight back through the identity paths to every
-# block. In the plain network, with batch normalisation after every convolution, the
-# gradient grows layer after layer on its way back to the input; the printout above gives
-# the ratio. (Without batch normalisation it would shrink instead, as in lesson 03: either
-# way a deep plain stack distorts the gradient, and no single learning rate suits layers
-# whose gradients differ by that much.)
+# What this shows, and what it does not. In the plain network with batch normalisation
+# after every convolution, the gradient *grows* layer after layer on its way back to the
+# input (the ratio is printed above); in the residual network the sum $x + F(x)$ passes it
+# back through the identity paths and it stays within a narrow band. This is not the
+# vanishing gradient of lesson 03 (which shrank through sigmoids): it is *explosion at
+# initialisation*, which batch normalisation itself causes in deep plain stacks (Yang et
+# al. 2019, *A Mean Field Theory of Batch Normalization*), with gradients that look more
+# and more like noise the deeper the stack (Balduzzi et al. 2017, *The Shattered
+# Gradients Problem*, where shortcuts are the remedy).
+#
+# He et al. (2016, section 4.1) read their own plain networks differently: "These plain
+# networks are trained with BN, which ensures forward propagated signals to have non-zero
+# variances. We also verify that the backward propagated gradients exhibit healthy norms
+# with BN. So neither forward nor backward signals vanish." They conjecture instead that
+# deep plain networks "may have exponentially low convergence rates". Both readings agree
+# that degradation is an optimisation problem, not overfitting; none of this printout
+# proves which mechanism causes it, and the training runs below show the effect itself.
 #
 # ### Training error by depth
 #
 # Now train plain and residual networks of several depths on the same images with the
-# same optimiser (SGD with momentum, as in the paper) and compare their *training* error.
+# same optimiser (SGD with momentum, as in the paper) and compare their *training* error
+# (Keras's running mean over each epoch). Fast mode keeps it small enough for a minute's
+# budget and still shows the effect: a shallow plain network (8 layers), a deeper one (32)
+# and its residual twin, 8 channels wide, six epochs on 384 images shrunk to half their
+# side (2x2 means). Full mode trains 8, 20 and 56 layers of both kinds, 16 channels wide,
+# ten epochs on 20,480 full-size images. **How long:** in fast mode, a few minutes at most
+# on a 2-core CPU (most of it compiling the two 32-layer networks); full mode took about an
+# hour there (57 minutes for the earlier version of this
+# cell). On a GPU it is faster; not measured here.
 
 # %%
-degradation_depths = by_mode(fast=(8, 14), full=(8, 20, 56))
-degradation_epochs = by_mode(fast=1, full=10)
-degradation_images = by_mode(fast=512, full=20480)
+degradation_runs = by_mode(fast=((False, 8), (False, 32), (True, 32)),
+                           full=tuple((residual, depth) for residual in (False, True) for depth in (8, 20, 56)))
+degradation_epochs = by_mode(fast=6, full=10)
+degradation_images = by_mode(fast=384, full=20480)
+degradation_width = by_mode(fast=8, full=16)
+degradation_batch = by_mode(fast=64, full=128)
+shrink = by_mode(fast=2, full=1)  # fast mode: 2x2 means, a quarter of the work per image
+count, height, width, colours = data.x_train[:degradation_images].shape
+degradation_x = data.x_train[:degradation_images].reshape(
+    count, height // shrink, shrink, width // shrink, shrink, colours).mean(axis=(2, 4))
+degradation_y = data.y_train[:degradation_images]
 training_error = {}
-for residual in (False, True):
-    for depth in degradation_depths:
-        set_seed(42)
-        model = build_with_numpy_weights(arch.cifar_resnet, depth, residual=residual,
-                                         input_shape=data.input_shape, num_classes=data.num_classes, seed=depth)
-        model.compile(optimizer=keras.optimizers.SGD(0.05, momentum=0.9),
-                      loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True), metrics=["accuracy"])
-        history = model.fit(data.x_train[:degradation_images], data.y_train[:degradation_images],
-                            batch_size=128, epochs=degradation_epochs, verbose=0)
-        training_error[(residual, depth)] = [1 - a for a in history.history["accuracy"]]
-        print(f"{model.name:>9}: training error after {degradation_epochs} epoch(s) "
-              f"{training_error[(residual, depth)][-1]:.3f}")
+for residual, depth in tqdm(degradation_runs, desc="degradation networks", disable=is_fast_mode()):
+    set_seed(42)
+    model = build_with_numpy_weights(arch.cifar_resnet, depth, residual=residual, width=degradation_width,
+                                     input_shape=degradation_x.shape[1:], num_classes=data.num_classes, seed=depth)
+    model.compile(optimizer=keras.optimizers.SGD(0.05, momentum=0.9),
+                  loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True), metrics=["accuracy"])
+    history = model.fit(degradation_x, degradation_y, batch_size=degradation_batch, epochs=degradation_epochs,
+                        verbose=by_mode(fast=0, full=2))
+    training_error[(residual, depth)] = [1 - a for a in history.history["accuracy"]]
+    print(f"{model.name:>9}: training error by epoch "
+          + " ".join(f"{error:.2f}" for error in training_error[(residual, depth)]))
 
-deepest, shallower = degradation_depths[-1], degradation_depths[-2]
-if by_mode(fast=False, full=True):  # one epoch on 512 images (fast mode) shows nothing reliable
-    plain_deepest = training_error[(False, deepest)][-1]
-    assert plain_deepest > training_error[(False, shallower)][-1], "no degradation among the plain networks"
-    assert training_error[(True, deepest)][-1] < plain_deepest, "the residual network trained no better"
+# Judged on the mean training error over the epochs (the area under each curve), which
+# varies less from run to run than the last epoch's on a few hundred images.
+mean_error = {run: float(np.mean(errors)) for run, errors in training_error.items()}
+shallow_plain = mean_error[(False, min(depth for _, depth in degradation_runs))]
+deepest = max(depth for _, depth in degradation_runs)
+deep_plain, deep_residual = mean_error[(False, deepest)], mean_error[(True, deepest)]
+print(f"mean training error over the epochs: plain {degradation_runs[0][1]} layers {shallow_plain:.2f}, "
+      f"plain {deepest} {deep_plain:.2f}, residual {deepest} {deep_residual:.2f}")
+# A margin per mode that noise cannot fake (a broken or shortcut-less "residual" network
+# fails it): in trial runs the gaps were about 0.2 in fast mode and 0.05-0.1 in full mode.
+margin = by_mode(fast=0.1, full=0.03)
+assert deep_plain > shallow_plain + margin, ("no degradation among the plain networks", training_error)
+assert deep_residual < deep_plain - margin, ("the residual network trained no better", training_error)
 
 # %%
-fig, axes = plt.subplots(1, 2, figsize=(10, 3.5), sharey=True)
-for ax, residual in zip(axes, (False, True)):
-    for depth in degradation_depths:
-        errors = training_error[(residual, depth)]
-        ax.plot(np.arange(1, len(errors) + 1), errors, "o-", label=f"{depth} layers")
-    ax.set_title("residual" if residual else "plain")
-    ax.set_xlabel("epoch")
-    ax.legend()
-axes[0].set_ylabel("training error")
+fig, ax = plt.subplots(figsize=(7, 3.5))
+for (residual, depth), errors in training_error.items():
+    ax.plot(np.arange(1, len(errors) + 1), errors, "o-" if residual else "s--",
+            label=f"{'residual' if residual else 'plain'}, {depth} layers")
+ax.axhline(0.9, color="gray", lw=1, ls=":")
+ax.text(1, 0.87, "chance", color="gray", fontsize=8, va="top")
+ax.set_xlabel("epoch")
+ax.set_ylabel("training error")
+ax.set_ylim(0, 1)
+ax.set_title(f"Degradation: training error, {len(degradation_x)} images")
+ax.legend(fontsize=9)
 plt.show()
 
 # %% [markdown]
-# In fast mode these runs are far too short to show anything (one epoch on a few hundred
-# images, depths 8 and 14): they only prove that the code runs. Full mode trains 8, 20 and
-# 56 layers for ten epochs on 20,480 images, and asserts that the deepest plain network
-# trains worse than the next one and than the residual network of its depth. Run once on a
-# 2-core CPU (Fashion-MNIST, TensorFlow), it gave these training errors after ten epochs:
+# The deeper plain network trains markedly worse than the shallow one, on the very images
+# it is trained on, though it could have copied the shallow one and made its other layers
+# the identity; its residual twin, same layers and same weights count, trains as well as
+# the shallow network (the printed errors; asserted). Full mode trains 8, 20 and 56 layers
+# of both kinds for ten epochs on 20,480 images and asserts the same. Run once on a 2-core
+# CPU (Fashion-MNIST, TensorFlow, the earlier version of this cell, 16 channels, full-size
+# images), it gave these training errors after ten epochs:
 #
 # | depth | plain | residual |
 # |---|---|---|
@@ -415,28 +567,74 @@ plt.show()
 # `arch.basic_block(..., preactivation=True)` and `arch.cifar_resnet(..., preactivation=True)`.
 # ResNet-50 and deeper use *bottleneck* blocks (1x1 down, 3x3, 1x1 up: `arch.bottleneck_block`).
 #
+# Shortcuts made depth cheap: He et al. trained ResNets of 152 layers on ImageNet (their
+# ILSVRC 2015 entry; 8 times deeper than VGG and with fewer multiply-adds) and 1202 on
+# CIFAR-10; with pre-activation blocks, 200 layers on ImageNet and 1001 on CIFAR (He et al.
+# 2016b), the lecture's "200 on ImageNet and even 1001 on CIFAR". The residual block was
+# soon in other architectures: Inception-ResNet (Szegedy et al. 2017), Xception (whose
+# blocks carry shortcuts), detection (Faster R-CNN with a ResNet backbone won COCO 2015), and the skips
+# of segmentation networks (lesson 07).
+#
 # ## 5. Accuracy, parameters and training time
 #
 # The small variant of each family, trained on the same images with the same recipe
 # (Adam, batch 32). Training time is the mean time of an epoch after the first, so that it
 # leaves out the first epoch's compilation of the training step. In fast mode only four
 # families train (LeNet-5, AlexNet, VGG and ResNet-20); full mode trains all seven.
+#
+# First what each small variant does to an image: the output shape after every block
+# (pooling, Inception module, residual addition, dense-block concatenation), input first.
+
+# %%
+small_models = arch.small_models(data.input_shape, data.num_classes)
+block_layers = (keras.layers.Add, keras.layers.Concatenate, keras.layers.MaxPooling2D, keras.layers.AveragePooling2D,
+                keras.layers.GlobalAveragePooling2D, keras.layers.Flatten, keras.layers.Dense)
+
+
+def block_shapes(build):
+    """Output shapes after each block of ``build()``, built without weights (count_parameters)."""
+    shapes = []
+
+    def build_and_record():
+        model = build()
+        shapes.append(model.input_shape[1:])
+        shapes.extend(layer.output.shape[1:] for layer in model.layers if isinstance(layer, block_layers))
+        return model
+
+    parameters = count_parameters(build_and_record).trainable
+    unique = [shape for index, shape in enumerate(shapes) if index == 0 or shape != shapes[index - 1]]
+    return parameters, " > ".join("x".join(str(size) for size in shape) for shape in unique)
+
+
+for name, build in small_models.items():
+    parameters, shapes = block_shapes(build)
+    print(f"{name} ({parameters:,} parameters): {shapes}")
+
+# %% [markdown]
+# The pattern of the lecture is visible in every row: the maps shrink (28 to 14 to 7 or
+# smaller) while the channels grow, and the older families end in dense layers while the
+# newer ones end in global average pooling. DenseNet's row grows by its growth rate, 8
+# channels, at every layer of a block and halves at each transition (section 6).
+#
+# **How long:** fast mode trains four families in well under a minute; full mode trains
+# seven for ten epochs each, about 25 minutes on a 2-core CPU (the per-epoch times of the
+# table below). On a GPU it is faster; not measured here.
 
 # %%
 comparison_epochs = by_mode(fast=2, full=10)
-small_models = arch.small_models(data.input_shape, data.num_classes)
 # Fast mode trains four of the seven: compiling the training steps of the other three
 # (dozens of layers each) alone would take most of CI's time budget.
 families = by_mode(fast=("LeNet-5", "AlexNet", "VGG", "ResNet-20"), full=tuple(small_models))
 comparison = {}
-for name in families:
+for name in tqdm(families, desc="families", disable=is_fast_mode()):
     build = small_models[name]
     set_seed(42)
     model = build_with_numpy_weights(build, seed=42)
     model.compile(optimizer=keras.optimizers.Adam(2e-3),
                   loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True), metrics=["accuracy"])
     timer = EpochTimer()
-    model.fit(data.x_train, data.y_train, batch_size=32, epochs=comparison_epochs, verbose=0, callbacks=[timer])
+    model.fit(data.x_train, data.y_train, batch_size=32, epochs=comparison_epochs, verbose=by_mode(fast=0, full=2),
+              callbacks=[timer])
     _, accuracy = model.evaluate(data.x_test, data.y_test, batch_size=500, verbose=0)
     comparison[name] = (accuracy, count_of(model).trainable, float(np.mean(timer.after_first)))
 
@@ -486,23 +684,93 @@ plt.show()
 # table of section 3 shows, on much harder data. Note also how little the parameter count
 # says on its own: the small ResNet-20 has more weights than the small AlexNet, but spends
 # them on convolutions, not dense layers.
+#
+# ## 6. DenseNet: concatenate instead of add
+#
+# ResNet is one way to give the signal more than one path through a deep network. The
+# lecture names others: *Highway networks* (Srivastava et al. 2015, shortcuts with learned
+# gates, before ResNet), *stochastic depth* (Huang et al. 2016, which drops whole residual
+# blocks at random during training, so that the network trains as an ensemble of shallower
+# ones) and *FractalNet* (Larsson et al. 2017, many paths of different depths without any
+# identity shortcut). DenseNet (Huang et al. 2017) takes the idea furthest:
+#
+# - In a **dense block** every layer receives the feature maps of *all* earlier layers of
+#   the block, **concatenated** along the channels (not summed, as ResNet does), and adds
+#   its own. Nothing learned is overwritten; later layers can reuse early features.
+# - Each layer adds the same number of channels, the **growth rate** $k$ (32 in
+#   DenseNet-121). A block that receives $C_0$ channels and has $L$ layers outputs
+#   $C_0 + L\,k$: layer $\ell$ sees $C_0 + (\ell - 1)k$ channels.
+# - Because those inputs get wide, each layer first applies a **1x1 bottleneck**
+#   convolution to $4k$ channels, then its 3x3 convolution to $k$ (BN-ReLU before each:
+#   "DenseNet-B").
+# - Between blocks, **transition layers** (BN, a 1x1 convolution that halves the channels,
+#   2x2 average pooling) shrink the maps and the width ("DenseNet-C"; both: DenseNet-BC).
+#
+# DenseNet-121's first block, measured: 64 channels in, 6 layers, growth rate 32.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+def first_dense_block():
+    block_input = keras.Input((56, 56, 64))
+    block_output = arch.dense_block(block_input, 6, 32)
+    return keras.Model(block_input, [block_output, arch.transition_layer(block_output)])
+
+
+shapes_seen = []
+
+
+def record_concatenations():
+    model = first_dense_block()
+    shapes_seen.extend(layer.output.shape[-1] for layer in model.layers if isinstance(layer, keras.layers.Concatenate))
+    shapes_seen.append(model.outputs[1].shape[1:])
+    return model
+
+
+block_count = count_parameters(record_concatenations)
+print("channels after each layer's concatenation:", shapes_seen[:-1], "= 64 + l x 32")
+print("after the transition layer:", shapes_seen[-1], "(channels halved, map halved)")
+print(f"parameters of block and transition: {block_count.trainable:,}")
+
+# %%
+fig, ax = plt.subplots(figsize=(6, 2.4))
+draw_block_diagram(ax, {
+    "x0": (0.08, 0.3, "x0\nC0"), "h1": (0.3, 0.75, "BN-ReLU-1x1\nBN-ReLU-3x3"), "x1": (0.3, 0.3, "[x0, x1]\nC0+k"),
+    "h2": (0.55, 0.75, "BN-ReLU-1x1\nBN-ReLU-3x3"), "x2": (0.55, 0.3, "[x0, x1, x2]\nC0+2k"),
+    "t": (0.85, 0.3, "transition\n1x1 conv, 2x2 avg pool")},
+    [("x0", "h1"), ("h1", "x1"), ("x0", "x1"), ("x1", "h2"), ("h2", "x2"), ("x1", "x2"), ("x2", "t")],
+    title="Dense block: each layer's k new channels are concatenated")
+plt.show()
+
+# %% [markdown]
+# In DenseNet-121 the growth rate is small (32) against the width a block reaches (up to
+# 1024 channels): every layer adds a little to a shared "collective knowledge", the
+# lecture's phrase. DenseNet-121 has 8.0M parameters against ResNet-50's 25.6M (section
+# 1); Huang et al. report that a 20M-parameter DenseNet-201 matches the ImageNet error of a
+# ResNet-101 with more than 40M.
 
 # %% [markdown]
 # ## Key points
 # - LeNet-5 (61.7k parameters in its modern form), AlexNet (61M, two GPU halves), VGG-16
-#   (138M, three quarters in the first dense layer), GoogLeNet (7M), ResNet-50 (25.6M),
+#   (138M, three quarters in the first dense layer), GoogLeNet (7.0M: 6.96M weights of
+#   Table 1 + 8,280 biases; the paper's "12 times fewer than AlexNet"), ResNet-50 (25.6M),
 #   DenseNet-121 (8.0M): counted here, and equal to `keras.applications` where it has them.
 #   The lecture's "VGG ~180M" is no VGG configuration; VGG-16 has 138M, VGG-19 144M.
-# - Two 3x3 convolutions see a 5x5 window with 18 C^2 instead of 25 C^2 weights.
-#   1x1 bottlenecks cut an Inception module's cost by more than half; a separable
-#   convolution costs about 1/k^2 of a regular one.
-# - The ImageNet top-5 error fell from 26.2 % (the best method without a CNN, 2012) to
-#   16.4 % (AlexNet) and 3.57 % (ResNet, 2015), below the human 5.1 %.
-# - Degradation: deeper plain networks train *worse* (He et al. 2016). Residual blocks
-#   $y = x + F(x)$ keep the gradient at a similar size in every layer; at initialisation
-#   the plain network's gradients differ by orders of magnitude from layer to layer.
-# - DenseNet concatenates instead of adding; 1x1 bottlenecks and transition layers keep
-#   its width in check.
+# - Two 3x3 convolutions see the same 5x5 window as one 5x5 (measured), with 18 C^2
+#   instead of 25 C^2 weights and one more nonlinearity. 1x1 bottlenecks cut an Inception
+#   module's cost by more than half; a separable convolution costs about 1/C_out + 1/k^2
+#   of a regular one.
+# - ImageNet top-5 error (winning challenge entries, all ensembles on many crops): 26.2 %
+#   without a CNN in 2012, 16.4 % for AlexNet (15.3 % with extra data), 3.57 % for ResNet
+#   in 2015, the first entry below the human 5.1 %; 2.99 % in 2016. Papers (PReLU-net,
+#   BN-Inception) passed 5.1 % first; Inception-v4's 3.08 % is a paper result.
+# - Degradation: a deeper plain network trains *worse* on its own training images, and
+#   its residual twin does not (plotted and asserted above). At initialisation the plain
+#   BN network's gradients grow by orders of magnitude towards the input (explosion caused
+#   by batch normalisation: Yang et al. 2019, Balduzzi et al. 2017), the residual one's
+#   stay in a narrow band; He et al. themselves found "healthy norms" and conjecture slow
+#   convergence, not vanishing gradients.
+# - DenseNet concatenates instead of adding: a block outputs $C_0 + L\,k$ channels
+#   (growth rate $k$); 1x1 bottlenecks and transition layers keep its width in check.
 
 # %% [markdown]
 # ## Exercises
