@@ -22,7 +22,7 @@ def executable(path, text):
 def fake_python(folder, version="3.12"):
     """A stand-in for python: answers the version check, makes venvs whose python logs pip calls."""
     major, minor = version.split(".")
-    venv_python = (f'#!/usr/bin/env bash\necho "$@" >> "$(dirname "$0")/../pip.log"\n')
+    venv_python = '#!/usr/bin/env bash\necho "$@" >> "$(dirname "$0")/../pip.log"\n'
     return executable(folder / f"python{version}", f"""#!/usr/bin/env bash
 if [[ "$1" == "-c" ]]; then exec python3 -c "import sys; sys.version_info = ({major}, {minor}, 0)
 exec(compile(sys.argv[1], '<check>', 'exec'))" "$2"; fi

@@ -73,7 +73,7 @@ def test_a_withheld_solution_is_not_shown(capsys):
 
 
 def test_progress_lists_each_status_with_its_reason(capsys):
-    right, wrong, stub, unchecked = _seven(), _seven(), _seven(), _seven()
+    right, wrong, stub, _unchecked = _seven(), _seven(), _seven(), _seven()  # the fourth is never run
     student_copy()
     right.check(7)
     wrong.check(8)
