@@ -6,7 +6,10 @@
 Sources, in order: the cache (``CNN_COURSE_DATA_DIR``, default
 ``pooch.os_cache("cnn-course")``), the mirror ``CNN_COURSE_DATA_MIRROR`` (a
 folder or http(s) base URL laid out as ``<base>/<dataset>/<file>``), then the
-public URLs.  Every file is verified before it enters the cache.  Any failure
+public URLs.  Every file is verified before it enters the cache; a cached file that
+later fails to decode is re-hashed and, if damaged, fetched again.  A failure that
+may pass (HTTP 5xx, a cut or refused connection, a timeout) is retried with backoff;
+``load(name, timeout=..., retries=...)`` sets the patience for one call.  Any failure
 raises DatasetError with what was tried and how to fix it.
 
 Command line: ``python -m data_download list | get NAME... | verify | path``.
