@@ -18,7 +18,7 @@ What the lessons teach, in the form they teach it: read these next to the lesson
 =====================  ======  ==================  ==========================================
 module                 taught  imported by         what it holds
 =====================  ======  ==================  ==========================================
-device_timing          00      00                  one epoch timed per device: CPU against GPU
+device_timing          00      00, 04              one epoch timed per device: CPU against GPU
 gradient_check         01      01, 02              numerical gradients by central differences
 mlp                    01      01                  a NumPy MLP with backpropagation and SGD
 convolution            02      02, 03, 07          convolution forward and backward, im2col
