@@ -331,7 +331,7 @@ print(f"  ratio {separable_parameters(size, c_in, c_out, bias=False) / conv_para
 # %%
 # NBVAL_CHECK_OUTPUT
 for result in ilsvrc.RESULTS:
-    print(f"{result.year}  {result.name:<21} {result.top5_error:5.2f} %  {result.kind:<10} {result.note}")
+    print(f"{result.year}  {result.name:<21} {result.top5_error:5.2f} %  {result.kind:<11} {result.note}")
 alexnet_result = next(r for r in ilsvrc.RESULTS if r.name == "AlexNet")
 alexnet_extra = next(r for r in ilsvrc.RESULTS if r.kind == "extra data")
 runner_up = next(r for r in ilsvrc.RESULTS if r.year == 2012 and r.name.startswith("runner-up"))
@@ -348,18 +348,14 @@ ax.bar(years, [r.top5_error for r in winners], color=["tab:blue" if r.convolutio
        label="challenge winner (bars)")
 for result in winners:
     ax.text(result.year, result.top5_error + 0.5, f"{result.name}\n{result.top5_error:g} %", ha="center", fontsize=8)
-papers = ilsvrc.paper_results()
-# Paper results as diamonds beside their year's bar, labelled to the right.
-for offset, result in zip((0.3, 0.3, 0.3), papers):
-    ax.plot(result.year + offset, result.top5_error, "D", color="tab:orange", ms=6)
-    ax.annotate(f"{result.name} {result.top5_error:g} %", (result.year + offset, result.top5_error),
-                xytext=(5, {"PReLU-net": 4, "BN-Inception": -9}.get(result.name, -4)),
-                textcoords="offset points", fontsize=8, color="tab:orange")
-ax.plot([], [], "D", color="tab:orange", label="paper result (not an entry)")
-ax.axhline(ilsvrc.HUMAN_TOP5_ERROR, color="tab:red", ls="--", lw=1)
-ax.text(2009.45, ilsvrc.HUMAN_TOP5_ERROR + 0.5, f"human {ilsvrc.HUMAN_TOP5_ERROR} %", color="tab:red", fontsize=8)
+# Paper results (not challenge entries) as markers right of their year's bar, named in the
+# legend, so that no label sits on a bar.
+for result, marker in zip(ilsvrc.paper_results(), "D^v"):
+    ax.plot(result.year + 0.5, result.top5_error, marker, color="tab:orange", ms=7,
+            label=f"paper: {result.name}, {result.top5_error:g} %")
+ax.axhline(ilsvrc.HUMAN_TOP5_ERROR, color="tab:red", ls="--", lw=1, label=f"human, {ilsvrc.HUMAN_TOP5_ERROR} %")
 ax.set_xticks(years)
-ax.set_xlim(2009.4, 2017.3)
+ax.set_xlim(2009.4, 2016.8)
 ax.set_ylabel("top-5 error (%)")
 ax.set_ylim(0, 33)
 ax.legend(loc="upper right", fontsize=8)
