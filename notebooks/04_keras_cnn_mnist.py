@@ -10,31 +10,35 @@
 #     name: python3
 # ---
 
+
 # %% [markdown]
 # # Lesson 04: A Keras CNN on MNIST
 #
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/open-cnn-course/cnn-course/blob/main/notebooks/04_keras_cnn_mnist.ipynb)
 #
-# The lecture's headline example is a Keras CNN that "reaches 99.0 % accuracy (MNIST
-# subset)", in 14 minutes on a CPU and 42 seconds on a GPU. In this lesson we build that
-# network layer by layer, count its parameters by hand, train it, and then make training
-# several times faster with a handful of ingredients, measuring what each one buys. We
-# finish by looking inside the trained network: its filters, its feature maps and its
-# mistakes.
+# The lecture's example is a Keras CNN that "reaches 99.0 % accuracy (MNIST subset)",
+# in 14 minutes on a CPU and 42 seconds on a GPU. The deck does not show the network, so
+# we build a network like it (the Keras MNIST examples of 2017 and of today), count its
+# parameters by hand, train it, and time it. Then we make training faster
+# with a handful of ingredients, measuring what each one buys on its own. We finish by
+# looking inside a trained network: its filters, its feature maps and its mistakes.
 #
 # *The outputs stored in this notebook come from fast mode on a 2-core CPU (a subset of
-# MNIST, few epochs). In Colab on a GPU, in full mode, every network trains on all 60,000
-# images and the times are seconds rather than minutes.*
+# MNIST, few epochs, and a lower accuracy target of 97 % instead of 99 %). In full mode
+# (Colab's default, on a GPU) every network trains on 55,000 images; each long cell
+# says beforehand how long it took on a 2-core CPU.*
 
 # %% [markdown]
 # ## What you will learn
-# - MNIST as arrays: a look at the digits, the class balance, and the preprocessing a CNN needs.
+# - MNIST as arrays: a look at the digits, the class balance, the preprocessing a CNN
+#   needs, and a validation set split off the training images for every choice we make.
 # - Parameters (what training learns) against hyperparameters (what the designer fixes),
 #   with every layer's parameter count worked out by hand and checked against Keras.
-# - The plain Keras MNIST convnet, layer by layer, trained and timed.
-# - A fast recipe: a network that is cheap per image, batch normalisation, a larger
-#   batch with a warm-up and decay schedule, a loss on logits; what each ingredient buys.
-# - A Keras callback that times training to a target test accuracy.
+# - What the Adam optimiser does that plain SGD does not.
+# - A network like the lecture's, layer by layer, trained and timed with two callbacks.
+# - A fast recipe: a loss on logits, a network that is cheap per image, batch
+#   normalisation, a larger batch, a warm-up and decay schedule; what each one buys alone.
+# - Both networks timed to a target accuracy, and the lecture's 2017 network in full mode.
 # - Data augmentation as one Keras layer (random shifts, rotations and zooms in a single
 #   affine map), checked against SciPy, and when it matters.
 # - What the network learned: filters, feature maps, a confusion matrix and its mistakes.
@@ -61,12 +65,15 @@ import matplotlib.pyplot as plt
 import numpy as np
 from keras import layers
 from sklearn.metrics import ConfusionMatrixDisplay, confusion_matrix
+from tqdm.auto import tqdm
 
 from course_utils import mnist_cnn
 from course_utils.env import collect_report, enable_gpu_memory_growth
+from course_utils.epoch_timer import time_per_epoch
 from course_utils.figures import use_course_style
-from course_utils.mode import by_mode, describe_mode
+from course_utils.mode import by_mode, describe_mode, is_fast_mode
 from course_utils.seed import set_seed
+from course_utils.time_to_accuracy import TimeToAccuracy
 from data_download import load
 
 enable_gpu_memory_growth()  # before the first model: take GPU memory as needed, not all of it
@@ -76,6 +83,8 @@ report = collect_report()
 on_gpu = bool(report.backend_gpus)
 print(f"Keras {keras.__version__} on {keras.backend.backend()}; "
       f"{'GPU: ' + report.backend_gpus[0] if on_gpu else 'no GPU, training on the CPU'}")
+fit_verbosity = by_mode(fast=0, full=2)  # full mode: one line per epoch, so a long cell shows progress
+show_progress = not is_fast_mode()       # progress bars on the long loops, in full mode only
 rng = set_seed(42)
 
 # %% [markdown]
@@ -119,26 +128,43 @@ print(f"fewest: digit {counts.argmin()} ({counts.min():,} images); most: digit {
 # channel. The labels stay integers 0-9; the loss `SparseCategoricalCrossentropy` takes
 # them as they are (no one-hot vectors needed).
 #
-# Fast mode trains on a subset; full mode on everything. The test images are never
-# trained on: every accuracy in this lesson is measured on them.
+# **Three sets, as in lesson 02.** Every choice in this lesson (which recipe, which
+# ingredient, when to stop) is judged on a **validation set** split off the training
+# images: the last 5,000 of them (2,000 in fast mode), never trained on. The **test set**
+# is used once, at the very end, to report the accuracy of the network we keep: a
+# score that did not help choose that network. Fast mode trains on a subset; full mode
+# on the other 55,000 training images.
 
 # %%
 def prepare_images(images):
     return (images.astype("float32") / 255.0)[..., np.newaxis]
 
 
-n_train = by_mode(fast=10_000, full=60_000)
+n_train = by_mode(fast=10_000, full=55_000)
+n_validation = by_mode(fast=2_000, full=5_000)
 n_test = by_mode(fast=2_000, full=10_000)
 x_train, y_train = prepare_images(x_train_all[:n_train]), y_train_all[:n_train]
+x_validation, y_validation = prepare_images(x_train_all[-n_validation:]), y_train_all[-n_validation:]
 x_test, y_test = prepare_images(x_test_all[:n_test]), y_test_all[:n_test]
+assert n_train + n_validation <= len(x_train_all)  # the two never share an image
 assert np.array_equal(x_test, mnist_cnn.prepare_images(x_test_all[:n_test]))  # same as course_utils
-print(f"training on {len(x_train):,} images, testing on {len(x_test):,}; "
-      f"input shape {x_train.shape[1:]}, values in [{x_train.min()}, {x_train.max()}]")
+print(f"training on {len(x_train):,} images, validating on {len(x_validation):,} others, "
+      f"testing (once, at the end) on {len(x_test):,}; input shape {x_train.shape[1:]}, "
+      f"values in [{x_train.min()}, {x_train.max()}]")
 
 # %% [markdown]
-# ## 2. The plain Keras convnet, layer by layer
+# ## 2. A network like the lecture's, layer by layer
 #
-# The network of the lecture's example is the Keras example "Simple MNIST convnet":
+# The deck says only "Example from the first journal club using keras". The Keras MNIST
+# example of that time, `examples/mnist_cnn.py` in Keras 2 (2017), is a heavy network:
+# two convolutions at full resolution, one pooling, a 128-unit dense layer on 9,216
+# features, 1.2 million parameters, trained 12 epochs with the Adadelta optimiser. Its
+# comment: "Gets to 99.25% test accuracy after 12 epochs ... 16 seconds per epoch on a
+# GRID K520 GPU". At about 3 epochs to 99 % that is about 48 s, close to the deck's 42 s.
+# We build it (`mnist_cnn.build_keras2017_convnet`) and time it in section 5.
+#
+# Our working network is its 2020 rewrite, the keras.io example "Simple MNIST convnet",
+# cheaper by pooling after each convolution and dropping the hidden dense layer:
 #
 # | layer | output shape | what it does |
 # | --- | --- | --- |
@@ -154,7 +180,8 @@ print(f"training on {len(x_train):,} images, testing on {len(x_test):,}; "
 # It trains with Adam at its default learning rate and batches of 128.
 
 # %%
-def build_plain_convnet():
+def build_plain_convnet(on_logits=False):
+    """The keras.io convnet; on_logits=True leaves out the softmax (section 4)."""
     return keras.Sequential([
         keras.Input(shape=(28, 28, 1)),
         layers.Conv2D(32, kernel_size=3, activation="relu"),
@@ -163,12 +190,16 @@ def build_plain_convnet():
         layers.MaxPooling2D(pool_size=2),
         layers.Flatten(),
         layers.Dropout(0.5),
-        layers.Dense(10, activation="softmax"),
+        layers.Dense(10, activation=None if on_logits else "softmax"),
     ], name="plain_convnet")
 
 
 plain = build_plain_convnet()
 plain.summary()
+keras2017 = mnist_cnn.build_keras2017_convnet()
+print(f"the 2017 Keras example: {' -> '.join(type(layer).__name__ for layer in keras2017.layers)}; "
+      f"{keras2017.count_params():,} parameters, {keras2017.count_params() / plain.count_params():.0f} "
+      f"times the 2020 example's {plain.count_params():,}")
 
 # %% [markdown]
 # ## 3. Parameters and hyperparameters
@@ -202,17 +233,88 @@ by_hand = {
 }
 from_keras = {"conv 1": plain.layers[0].count_params(), "conv 2": plain.layers[2].count_params(),
               "dense": plain.layers[-1].count_params()}
+total = sum(by_hand.values())
 for name in by_hand:
-    print(f"{name:>7}: by hand {by_hand[name]:6,}   Keras {from_keras[name]:6,}")
+    print(f"{name:>7}: by hand {by_hand[name]:6,}   Keras {from_keras[name]:6,}   "
+          f"{by_hand[name] / total:4.0%} of all")
     assert by_hand[name] == from_keras[name]
-print(f"  total: by hand {sum(by_hand.values()):6,}   Keras {plain.count_params():6,}")
-assert sum(by_hand.values()) == plain.count_params()
+print(f"  total: by hand {total:6,}   Keras {plain.count_params():6,}")
+assert total == plain.count_params()
 
 # %% [markdown]
-# Three quarters of the parameters sit in the last dense layer, which looks at all 1,600
-# features. The convolutions, thanks to weight sharing, are small.
+# The parameters are split almost evenly: the second convolution holds 53 % of them
+# (64 filters, each 3x3x32) and the last dense layer, which looks at all 1,600
+# features, 46 %. The first convolution, with one input channel, has 1 %. Weight sharing
+# keeps the convolutions small for what they compute: each of conv 2's 18,496
+# parameters is used at all 11x11 positions. (In the 2017 network the dense layer on
+# 9,216 features holds 1,179,776 of its 1,199,882 parameters: 98 %.)
 #
-# Now train it, timing it, with the test accuracy measured after every epoch.
+# ### The optimiser: Adam
+#
+# Plain stochastic gradient descent (lesson 01) moves every weight by the same multiple
+# of its gradient: $w \leftarrow w - \eta\, g$. **Adam** (Kingma and Ba, 2015), the
+# optimiser of almost every network in this course, keeps two running averages for each
+# parameter: the *momentum* $m$, an average of recent gradients ($\beta_1 = 0.9$), and
+# $v$, an average of recent *squared* gradients ($\beta_2 = 0.999$). Then
+#
+# $$w \leftarrow w - \eta\, \frac{\hat m}{\sqrt{\hat v} + \epsilon},$$
+#
+# where the hats undo the averages' start at zero. Momentum smooths out noisy gradients;
+# dividing by $\sqrt{\hat v}$ gives each parameter its own step size, so a weight whose
+# gradients are small moves as fast as one whose gradients are large. The comparison:
+# a valley 100 times steeper along $w_1$ than along $w_2$, $f(w) = \tfrac12(100 w_1^2 +
+# w_2^2)$, from $w = (1, 1)$, 100 steps each. SGD must take steps small enough for the
+# steep direction ($\eta < 2/100$, or it diverges) and so crawls along the flat one.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+curvature = np.array([100.0, 1.0], dtype="float32")
+
+
+def valley_gradient(w):
+    return curvature * w
+
+
+def sgd_by_hand(learning_rate, steps=100):
+    w = np.ones(2, dtype="float32")
+    for _ in range(steps):
+        w = w - learning_rate * valley_gradient(w)
+    return w
+
+
+def adam_by_hand(learning_rate, steps=100, beta_1=0.9, beta_2=0.999, epsilon=1e-7):
+    w, m, v = np.ones(2, dtype="float32"), np.zeros(2, dtype="float32"), np.zeros(2, dtype="float32")
+    for step in range(1, steps + 1):
+        g = valley_gradient(w)
+        m = beta_1 * m + (1 - beta_1) * g       # momentum: the average gradient
+        v = beta_2 * v + (1 - beta_2) * g * g   # the average squared gradient, per parameter
+        w = w - learning_rate * (m / (1 - beta_1 ** step)) / (np.sqrt(v / (1 - beta_2 ** step)) + epsilon)
+    return w
+
+
+def keras_steps(optimizer, steps):
+    w = keras.Variable(np.ones(2, dtype="float32"))
+    for _ in range(steps):
+        optimizer.apply_gradients([(keras.ops.convert_to_tensor(valley_gradient(keras.ops.convert_to_numpy(w))), w)])
+    return keras.ops.convert_to_numpy(w)
+
+
+print("after 100 steps, from (1, 1); the minimum is (0, 0):")
+print("  SGD,  learning rate 0.019:", sgd_by_hand(0.019).round(4))
+print("  Adam, learning rate 0.1:  ", adam_by_hand(0.1).round(4))
+print("our Adam equals keras.optimizers.Adam over 10 steps:",
+      np.allclose(adam_by_hand(0.1, steps=10), keras_steps(keras.optimizers.Adam(0.1), 10), atol=1e-5))
+
+# %% [markdown]
+# SGD has solved the steep direction and is still 0.15 from the minimum along the flat
+# one. Adam has moved both coordinates alike (its per-parameter scale cancels the
+# factor 100) and is within 0.003 of the minimum in both. On a network, where the
+# gradients of different weights differ by orders of magnitude, this is why Adam's
+# default learning rate works for most networks without tuning.
+#
+# Now train the network, with two **callbacks**. A Keras callback is an object whose
+# methods `fit` calls at fixed moments: at the start of training, before and after each
+# epoch, after each batch. The first one records the wall time of every epoch.
 
 # %%
 class EpochTimer(keras.callbacks.Callback):  # later lessons import it from course_utils.epoch_timer
@@ -227,34 +329,102 @@ class EpochTimer(keras.callbacks.Callback):  # later lessons import it from cour
     def on_epoch_end(self, epoch, logs=None):
         self.seconds.append(time.perf_counter() - self.started)
 
+# %% [markdown]
+# The first epoch also compiles the training step, which takes seconds on a CPU and can
+# take longer than the epoch itself on a GPU. The time per epoch is therefore the median
+# of the epochs *after* the first; after a single epoch there is nothing else, so that
+# epoch's time is reported *with* its compilation, and says so.
+# `course_utils.epoch_timer.time_per_epoch` does this arithmetic (and is unit-tested
+# with one and with several epochs):
 
-def train_and_time(model, *, batch_size, learning_rate, on_logits, epochs):
-    """Compile and train; return (seconds per epoch after the first, test accuracy)."""
-    steps = mnist_cnn.steps_for(len(x_train), batch_size, epochs)
+# %%
+# NBVAL_CHECK_OUTPUT
+print(time_per_epoch([9.0, 2.1, 2.3, 2.0]).describe())
+print(time_per_epoch([9.0]).describe())
+
+# %% [markdown]
+# The second callback answers "how long until 99 %?". That needs the accuracy *during*
+# training, not only at the end of an epoch, and the time spent evaluating must not
+# count as training. Ours evaluates on the validation set every few batches, stops its
+# clock while it does, and remembers the first time the target was reached. It can also
+# stop training there, by setting `model.stop_training`:
+
+# %%
+class TimeToAccuracySketch(keras.callbacks.Callback):
+    def __init__(self, x_validation, y_validation, target=0.99, evaluate_every=50, stop_at_target=False):
+        super().__init__()
+        self.x, self.y, self.target = x_validation, y_validation, target
+        self.evaluate_every, self.stop_at_target = evaluate_every, stop_at_target
+
+    def on_train_begin(self, logs=None):
+        self.started, self.evaluating, self.batches = time.perf_counter(), 0.0, 0
+        self.seconds_to_target, self.checkpoints = None, []  # (seconds, accuracy)
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.batches += 1
+        if self.batches % self.evaluate_every == 0:
+            seconds = time.perf_counter() - self.started - self.evaluating  # training time so far
+            paused = time.perf_counter()
+            predictions = self.model.predict(self.x, batch_size=1000, verbose=0).argmax(axis=-1)
+            accuracy = float(np.mean(predictions == self.y))
+            self.evaluating += time.perf_counter() - paused
+            self.checkpoints.append((seconds, accuracy))
+            if accuracy >= self.target and self.seconds_to_target is None:
+                self.seconds_to_target = seconds
+                if self.stop_at_target:
+                    self.model.stop_training = True
+
+# %% [markdown]
+# We use `course_utils.time_to_accuracy.TimeToAccuracy`: the same callback, which also
+# evaluates at the end of every epoch, records the epoch of each evaluation, and checks
+# its inputs (labels may be integers or one-hot rows). Its clock includes the first
+# epoch's compilation, as a student waiting for 99 % would.
+#
+# `train_and_time` compiles a network, trains it with both callbacks (validation
+# checked four times per epoch in full mode, twice in fast mode) and returns them. The
+# plain network first: 2 epochs in fast mode, 12 in full mode (it needs about 6 to pass
+# 99 %: 6.24 in `benchmarks/benchmark_mnist.py`, on the test set).
+# *Time: in fast mode about 3 minutes measured on a 2-core CPU shared with other jobs
+# (an earlier run on a quieter one: 5 s per epoch); in full mode about 10 s per epoch
+# there (two runs: 9.7 and 9.8 s), 2-3 minutes in all. On a GPU it is faster; not
+# measured here.*
+
+# %%
+def train_and_time(model, *, batch_size, learning_rate, on_logits, epochs, schedule_epochs=None,
+                   target=0.99):
+    """Compile and train; return (EpochTimer, TimeToAccuracy) on the validation set.
+    learning_rate: a number, or "warm-up + cosine" (over schedule_epochs, default epochs)."""
     if learning_rate == "warm-up + cosine":
-        learning_rate = mnist_cnn.warmup_cosine_schedule(steps)
+        learning_rate = mnist_cnn.warmup_cosine_schedule(
+            mnist_cnn.steps_for(len(x_train), batch_size, schedule_epochs or epochs))
     model.compile(optimizer=keras.optimizers.Adam(learning_rate),
                   loss=keras.losses.SparseCategoricalCrossentropy(from_logits=on_logits),
                   metrics=["accuracy"])
     timer = EpochTimer()
-    model.fit(x_train, y_train, batch_size=batch_size, epochs=epochs, callbacks=[timer], verbose=0)
-    # The first epoch also compiles the training step; the later ones show the cost of training.
-    return float(np.median(timer.seconds[1:])), model.evaluate(x_test, y_test, verbose=0)[1]
+    clock = TimeToAccuracy(x_validation, y_validation, target=target,
+                           evaluate_every=max(1, mnist_cnn.steps_for(len(x_train), batch_size, 1)
+                                              // evaluations_per_epoch))
+    model.fit(x_train, y_train, batch_size=batch_size, epochs=epochs, callbacks=[timer, clock],
+              verbose=fit_verbosity)
+    return timer, clock
 
 
-comparison_epochs = by_mode(fast=2, full=3)
+def accuracy_after(clock, epochs):
+    """Validation accuracy at the end of the given epoch (evaluated there by the callback)."""
+    return next(c.accuracy for c in clock.checkpoints if abs(c.epochs - epochs) < 1e-9)
+
+
+comparison_epochs = by_mode(fast=2, full=3)  # every variant of section 4 trains this long
+evaluations_per_epoch = by_mode(fast=2, full=4)  # each evaluation costs time too (off the clock)
+target = by_mode(fast=0.97, full=0.99)       # the accuracy we time to (lower on the fast subset)
 set_seed(42)
-plain = build_plain_convnet()
-plain_result = train_and_time(plain, batch_size=128, learning_rate=1e-3, on_logits=False,
-                              epochs=comparison_epochs)
-print(f"plain convnet: {plain_result[0]:.1f} s per epoch (after the first), test accuracy "
-      f"{plain_result[1]:.4f} after {comparison_epochs} epochs")
-assert plain_result[1] >= by_mode(fast=0.90, full=0.985), "the plain convnet did not learn"
-
-# %% [markdown]
-# The Keras example trains 15 epochs; on the full data it first passes 99.0 % on the
-# full test set after about 6 of them (6.24 in `benchmarks/benchmark_mnist.py`, which
-# times that in the same process as our recipe).
+plain_run = train_and_time(build_plain_convnet(), batch_size=128, learning_rate=1e-3, on_logits=False,
+                           epochs=by_mode(fast=comparison_epochs, full=12), target=target)
+plain_timer, plain_clock = plain_run
+print(f"plain convnet: {time_per_epoch(plain_timer.seconds).describe()}")
+print(f"validation accuracy after {comparison_epochs} epochs {accuracy_after(plain_clock, comparison_epochs):.4f}; "
+      f"{plain_clock.summary()}")
+assert accuracy_after(plain_clock, comparison_epochs) >= by_mode(fast=0.90, full=0.985), "the plain convnet did not learn"
 
 # %% [markdown]
 # ## 4. A faster recipe, ingredient by ingredient
@@ -264,15 +434,15 @@ assert plain_result[1] >= by_mode(fast=0.90, full=0.985), "the plain convnet did
 # (kernel size x input channels). Everything else (activation, pooling, normalisation)
 # costs a pass over every value of every feature map, which on a CPU is as slow as the
 # arithmetic: memory, not multiplication, is the limit. The plain network's first
-# feature maps are 26x26x32, and it trains for many epochs.
+# feature maps are 26x26x32.
 #
 # Our network instead uses **three** small blocks, each a 3x3 convolution ("same"
 # padding), 2x2 max-pooling, **batch normalisation** and ReLU, with 16, 32 and 64
 # filters, then one dense layer that outputs 10 **logits** (scores; the loss applies the
 # softmax). Pooling comes straight after the convolution, so batch normalisation and
 # ReLU work on a quarter of the values. (Max-pooling and ReLU commute, since both keep
-# the order of numbers; moving batch normalisation after the pooling changes the
-# network slightly, and it trains as well.)
+# the order of numbers; batch normalisation after the pooling is a slightly different
+# network from the usual conv-BN-ReLU-pool, which we did not compare.)
 
 # %%
 def conv_multiply_adds(height, width, filters, kernel, in_channels):
@@ -330,9 +500,18 @@ trainable = sum(int(np.prod(w.shape)) for w in fast.trainable_weights)
 print(f"total {fast.count_params():,}, of which {trainable:,} trainable and "
       f"{fast.count_params() - trainable} non-trainable (the moving averages)")
 
+
 # %% [markdown]
 # The other ingredients are about the optimisation:
 #
+# - **A loss on logits**: the last layer outputs scores and the loss applies the
+#   softmax itself (`from_logits=True`), one stable formula instead of a softmax followed
+#   by a logarithm (lesson 03, section 7). The two numbers that show why: when the true
+#   class's score is 100 below the top one, the true loss is 100. Its probability,
+#   $e^{-100} \approx 3.7 \cdot 10^{-44}$, is tiny but still a float32 number (float32
+#   reaches down to about $1.4 \cdot 10^{-45}$), and its log is about -100. Given the
+#   probability, though, Keras first clips it to at least $10^{-7}$ (its `epsilon`), so
+#   the loss stops at $-\log 10^{-7} \approx 16.1$.
 # - **Batch normalisation** keeps each layer's inputs centred and scaled, so a much
 #   higher learning rate stays stable. We set its `momentum` to 0.9 (Keras's default is
 #   0.99) so that its moving averages, which it uses at test time, settle within a few
@@ -343,31 +522,47 @@ print(f"total {fast.count_params():,}, of which {trainable:,} trainable and "
 #   a peak 6 times Adam's default, then follows a cosine down to almost zero. The warm-up
 #   avoids wild first steps with untrained statistics; the decay lets the weights settle
 #   into a minimum at the end.
-# - **A loss on logits**: the last layer outputs scores and the loss applies the
-#   softmax itself (`from_logits=True`), one stable formula instead of a softmax followed
-#   by a logarithm. Why that matters, in two numbers: when the right class's score is 100
-#   below the top one, the true loss is 100; computed from probabilities, the probability
-#   underflows and the loss is clipped.
 
 # %%
 # NBVAL_CHECK_OUTPUT
 logits = np.zeros((1, 10), dtype="float32")
 logits[0, 0] = 100.0                       # very sure of class 0; the true class is 1
 probabilities = np.exp(logits - logits.max()) / np.exp(logits - logits.max()).sum()
-print("probability of the true class, in float32:", probabilities[0, 1])
+print("probability of the true class, in float32:", probabilities[0, 1],
+      f"| minus its log: {-np.log(probabilities[0, 1]):.2f}")
 true_class = np.array([1])
 on_logits = keras.losses.SparseCategoricalCrossentropy(from_logits=True)(true_class, logits)
 on_probabilities = keras.losses.SparseCategoricalCrossentropy()(true_class, probabilities)
 print(f"loss from logits: {float(on_logits):.3f}; from probabilities: {float(on_probabilities):.3f} "
-      f"(log of Keras's floor of 1e-7)")
+      f"(minus the log of Keras's floor of 1e-7)")
 
 # %% [markdown]
 # A clipped loss is flat, so that example gives no gradient at all: the network stops
 # learning from the mistakes it is most sure of.
 #
+# **But it depends on the backend.** On TensorFlow, when a model ends in a softmax
+# *layer*, Keras remembers the softmax's input and computes the loss from those logits
+# anyway (in `keras/src/backend/tensorflow/nn.py`, the softmax output carries
+# `_keras_logits`); on JAX (and PyTorch) it computes the loss from the clipped
+# probabilities, as above. The same one-layer model, softmax and loss, shows which:
+
+# %%
+softmax_only = keras.Sequential([keras.Input(shape=(10,)), layers.Activation("softmax")])
+softmax_only.compile(loss="sparse_categorical_crossentropy")
+print(f"on the {keras.backend.backend()} backend, a softmax layer's loss for that example: "
+      f"{softmax_only.evaluate(logits, true_class, verbose=0):.3f}")
+
+# %% [markdown]
+# So on TensorFlow the plain convnet's loss is effectively on logits already, and the
+# ingredient can only matter on the other backends. The ablation measures it anyway,
+# as its own row.
+#
 # Now the measurement. Starting from the plain network of section 3, we add the
-# ingredients one at a time and train each version for the same number of epochs, with
-# the same seed and data, recording the training time per epoch and the test accuracy.
+# ingredients **one at a time**, each row keeping everything of the row above, and
+# train each version for the same number of epochs with the same seed and data,
+# recording the time per epoch (after the first) and the validation accuracy at the end.
+# *Time: in fast mode about 5 minutes measured on the shared 2-core CPU (far less on a
+# quiet one); in full mode 5 networks x 3 epochs, about 3 minutes at 10 s per epoch. On a GPU it is faster; not measured here.*
 
 # %%
 def build_cheap_without_batch_norm(widths=(16, 32, 64)):
@@ -379,50 +574,63 @@ def build_cheap_without_batch_norm(widths=(16, 32, 64)):
     return keras.Model(inputs, layers.Dense(10)(layers.Flatten()(x)))
 
 
+name_of_plain = "plain convnet (softmax, batch 128, Adam 1e-3)"
 variants = [
-    ("+ cheap network, logits", build_cheap_without_batch_norm,
+    ("+ loss on logits", lambda: build_plain_convnet(on_logits=True),
+     dict(batch_size=128, learning_rate=1e-3, on_logits=True)),
+    ("+ cheap network (no BN)", build_cheap_without_batch_norm,
      dict(batch_size=128, learning_rate=1e-3, on_logits=True)),
     ("+ batch normalisation", build_fast_cnn,
      dict(batch_size=128, learning_rate=1e-3, on_logits=True)),
-    ("+ batch 256, warm-up + cosine to 6e-3", build_fast_cnn,
+    ("+ batch 256", build_fast_cnn,
+     dict(batch_size=256, learning_rate=1e-3, on_logits=True)),
+    ("+ warm-up + cosine to 6e-3 (the recipe)", build_fast_cnn,
      dict(batch_size=256, learning_rate="warm-up + cosine", on_logits=True)),
 ]
-name_of_plain = "plain convnet (batch 128, Adam 1e-3)"
-ablation = {name_of_plain: plain_result}
-for name, build, settings in variants:
+recipe_name = variants[-1][0]
+runs = {name_of_plain: plain_run}
+for name, build, settings in tqdm(variants, desc="variants", disable=not show_progress):
     set_seed(42)
-    ablation[name] = train_and_time(build(), epochs=comparison_epochs, **settings)
+    runs[name] = train_and_time(build(), epochs=comparison_epochs, target=target, **settings)
+
+ablation = {name: (time_per_epoch(timer.seconds).seconds, accuracy_after(clock, comparison_epochs))
+            for name, (timer, clock) in runs.items()}
+previous = None
+print(f"{'':<42} {'s per epoch':>11}   validation accuracy after {comparison_epochs} epochs")
 for name, (seconds, accuracy) in ablation.items():
-    print(f"{name:<40} {seconds:5.1f} s per epoch   test accuracy after "
-          f"{comparison_epochs} epochs {accuracy:.4f}")
+    change = "" if previous is None else f"({100 * (accuracy - previous):+.1f} points)"
+    print(f"{name:<42} {seconds:8.1f} s   {accuracy:.4f} {change}")
+    previous = accuracy
 
 # %%
-(plain_seconds, plain_accuracy), (recipe_seconds, recipe_accuracy) = ablation[name_of_plain], ablation[name]
+(plain_seconds, plain_accuracy), (recipe_seconds, recipe_accuracy) = ablation[name_of_plain], ablation[recipe_name]
 print(f"the recipe: an epoch takes {recipe_seconds / plain_seconds:.0%} of the plain convnet's time, "
-      f"and the test accuracy is {recipe_accuracy:.4f} against {plain_accuracy:.4f} after the same "
-      f"{comparison_epochs} epochs")
+      f"and the validation accuracy is {recipe_accuracy:.4f} against {plain_accuracy:.4f} after the same "
+      f"{comparison_epochs} epochs ({100 * (recipe_accuracy - plain_accuracy):+.1f} points)")
 assert recipe_accuracy > plain_accuracy, "the recipe should learn more in the same epochs"
 assert recipe_accuracy >= by_mode(fast=0.95, full=0.99), f"the full recipe reached only {recipe_accuracy:.4f}"
 
 # %% [markdown]
-# The last row is the whole recipe. Read the two columns separately.
+# Each row adds one ingredient to the row above; read the two columns separately.
 #
-# - **Accuracy after the same epochs** is where the recipe wins. Batch normalisation buys
-#   the most; the larger batch with the warm-up and decay schedule buys a little more by
-#   the end of the short run; the cheaper network on its own learns no more in so few
-#   epochs. On the fast-mode subset the differences are of a percent or two; on the full
-#   data (full mode) they are tenths of a percent, which near 99 % is a large share of the
-#   remaining errors.
-# - **Time per epoch** is the smaller and the noisier lever. The cheaper network does a
-#   fifth fewer multiply-adds, but batch normalisation and the extra layers make passes
-#   over memory of their own, so on a CPU an epoch of the recipe costs anywhere from about
-#   half to about the same as the plain network's, from run to run (two full-mode runs on
-#   a 2-core CPU: 9.7 s against 9.8 s, then 8.4 s against 16.0 s with another job
-#   running). Times are measured after the first epoch, which also compiles the training
-#   step.
+# - **Accuracy after the same epochs** (the bracketed change per row). The loss on
+#   logits changes nothing on TensorFlow, as it must (Keras already used the logits
+#   there); on JAX, where the plain loss is computed from clipped probabilities, the
+#   row can differ, though clipping only touches digits the network is very sure of and
+#   wrong about. The
+#   cheaper network on its own learns no more per epoch. Batch normalisation is a
+#   large step up. The batch of 256 *on its own* takes half as many steps per epoch at
+#   the same learning rate, so after the same epochs it has learned less; it pays off
+#   with the warm-up and the higher peak learning rate of the last row, which batch
+#   normalisation makes stable.
+# - **Time per epoch** is the noisy lever. The cheaper network does a fifth fewer
+#   multiply-adds, but batch normalisation and the extra layers make passes over memory
+#   of their own, and on a shared 2-core CPU the times swing from run to run by more than
+#   the differences between rows (the committed run was made while other jobs ran; two
+#   earlier full-mode runs of plain against recipe: 9.7 s against 9.8 s, then 16.0 s
+#   against 8.4 s with another job running).
 #
-# So the recipe is faster mostly because it needs *fewer* epochs: measure, don't guess.
-# Section 5 times it to 99 %.
+# So the recipe's gain is mostly that it needs *fewer* epochs: measure, don't guess.
 
 # %% [markdown]
 # **On a GPU** three more ingredients matter, which a 2-core CPU cannot show:
@@ -431,98 +639,92 @@ assert recipe_accuracy >= by_mode(fast=0.95, full=0.99), f"the full recipe reach
 # *mixed precision* (`keras.mixed_precision.set_global_policy("mixed_float16")` runs the
 # convolutions in 16-bit on the GPU's tensor cores), and *keeping the data on the GPU*
 # (MNIST is 188 MB as float32 and fits, so nothing waits for a copy from the host). With a
-# GPU, the next cell times one epoch in float32 and in mixed precision.
+# GPU, the next cell trains the recipe for two epochs in float32 and in mixed precision
+# and prints the second epoch's time (the first also compiles; its time is printed too).
 
 # %%
 if on_gpu:
-    for policy in ("float32", "mixed_float16"):
-        keras.mixed_precision.set_global_policy(policy)
-        set_seed(42)
-        seconds, accuracy = train_and_time(build_fast_cnn(), epochs=1, batch_size=256,
+    from course_utils.device_timing import precision_policy  # float32 or mixed_float16, restored after
+
+    for use_mixed_precision in (False, True):
+        with precision_policy(use_mixed_precision) as policy:
+            set_seed(42)
+            timer, clock = train_and_time(build_fast_cnn(), epochs=2, batch_size=256,
                                           learning_rate="warm-up + cosine", on_logits=True)
-        print(f"{policy:>13}: {seconds:.2f} s for one epoch (compilation included), "
-              f"test accuracy {accuracy:.4f}")
-    keras.mixed_precision.set_global_policy("float32")
+        print(f"{policy:>13}: {time_per_epoch(timer.seconds).describe()}; first epoch "
+              f"{timer.seconds[0]:.2f} s with compilation; validation accuracy {clock.checkpoints[-1].accuracy:.4f}")
 else:
     print("No GPU here: skipped. In Colab, choose Runtime > Change runtime type > T4 GPU.")
 
 # %% [markdown]
-# ## 5. Timing to 99 %: a callback
+# ## 5. Time to a target: the two networks, and the lecture's
 #
-# "How long until 99 %?" needs the test accuracy *during* training, not only at the end
-# of an epoch, and the time spent evaluating must not count as training. A Keras
-# **callback** is an object whose methods `fit` calls at fixed moments: at the start of
-# training, after each batch, after each epoch. Ours evaluates every few batches, stops
-# its clock while it does, and remembers the first time the target was reached. It can
-# also stop training there, by setting `model.stop_training`.
+# The callback of section 3 timed every run of the ablation. Here are the plain network
+# and the recipe side by side: validation accuracy against seconds of training
+# (compilation included, evaluation excluded), with the target: 99.0 % in full mode; in
+# fast mode, with a sixth of the training data, 97 %.
 
 # %%
-class TimeToAccuracy(keras.callbacks.Callback):
-    def __init__(self, x_test, y_test, target=0.99, evaluate_every=50, stop_at_target=False):
-        super().__init__()
-        self.x_test, self.y_test, self.target = x_test, y_test, target
-        self.evaluate_every, self.stop_at_target = evaluate_every, stop_at_target
+recipe_timer, recipe_clock = runs[recipe_name]
+print(f"target {target:.0%} on {len(x_validation):,} validation images")
+print(f"  plain convnet: {plain_clock.summary()}")
+print(f"  our recipe:    {recipe_clock.summary()}")
+if plain_clock.reached:
+    print(f"time to the target, plain convnet over recipe: "
+          f"{plain_clock.seconds_to_target / recipe_clock.seconds_to_target:.1f}")
+else:
+    print(f"the recipe reached it in {recipe_clock.seconds_to_target:.1f} s; the plain convnet not within "
+          f"its {plain_clock.training_seconds:.1f} s")
+assert recipe_clock.reached, f"the recipe never reached {target:.0%}"
 
-    def on_train_begin(self, logs=None):
-        self.started, self.evaluating, self.batches = time.perf_counter(), 0.0, 0
-        self.seconds_to_target, self.checkpoints = None, []  # (seconds, accuracy)
-
-    def on_train_batch_end(self, batch, logs=None):
-        self.batches += 1
-        if self.batches % self.evaluate_every == 0:
-            self.evaluate()
-
-    def evaluate(self):
-        seconds = time.perf_counter() - self.started - self.evaluating  # training time so far
-        paused = time.perf_counter()
-        predictions = self.model.predict(self.x_test, batch_size=1000, verbose=0).argmax(axis=-1)
-        accuracy = float(np.mean(predictions == self.y_test))
-        self.evaluating += time.perf_counter() - paused
-        self.checkpoints.append((seconds, accuracy))
-        if accuracy >= self.target and self.seconds_to_target is None:
-            self.seconds_to_target = seconds
-            if self.stop_at_target:
-                self.model.stop_training = True
+plt.figure(figsize=(7, 3.2))
+for label, clock in (("plain convnet", plain_clock), ("our recipe", recipe_clock)):
+    plt.plot([c.seconds for c in clock.checkpoints], [c.accuracy for c in clock.checkpoints],
+             marker=".", label=label)
+    if clock.reached:
+        plt.plot(clock.seconds_to_target, target, "kx")
+plt.axhline(target, color="gray", linestyle="--", label=f"target {target:.0%}")
+plt.xlabel("training time (s), compilation included")
+plt.ylabel("validation accuracy")
+plt.legend()
+plt.title("accuracy against training time")
+plt.show()
 
 # %% [markdown]
-# (`course_utils.time_to_accuracy.TimeToAccuracy` is this callback with its inputs
-# checked and the epoch of each evaluation recorded; `benchmarks/benchmark_mnist.py` uses
-# it to race the plain network against our recipe on the full data. Run it yourself:
-# `python benchmarks/benchmark_mnist.py`.)
+# Read the epochs as well as the seconds: on a shared CPU the seconds swing with other
+# jobs (the committed run was made on a busy machine), the epochs do not. In the
+# committed fast run the recipe passes the target within its 2 epochs and the plain
+# convnet does not. The 99 % of full mode is where fewer epochs show most: the plain
+# convnet needs about 6 of them (section 3), the recipe at most its 3 (asserted in
+# section 4).
 #
-# Now our recipe with everything together, timed to the target: 99.0 % in full mode, on
-# all 10,000 test images; in fast mode, with a sixth of the data and a fifth of the test
-# set, a target of 96 %.
+# The lecture's claim was about its own network: "reaches 99.0 % ... CPU computation
+# time: 14min, GPU computation time: 42s". The next cell times the 2017 Keras example to
+# the same target on the validation set, with its own optimiser (Adadelta) and batch
+# size (128), stopping at the target. Its convolutions cost about 11 million
+# multiply-adds per image (printed below), so in fast mode it trains on
+# only 640 images for one epoch, which shows its cost per image and nothing about 99 %.
+# In full mode it trains on all 55,000 for up to 12 epochs. *Time: about 10 s in fast
+# mode measured on the shared 2-core CPU; full mode was not run on that CPU (expect
+# many minutes: the lecture's CPU took 14); on a GPU it is faster, not measured here.*
 
 # %%
-target = by_mode(fast=0.96, full=0.99)
-recipe_epochs = by_mode(fast=2, full=2)
-batch_size = 256
+n_keras2017 = by_mode(fast=640, full=len(x_train))
+keras2017_cost = conv_multiply_adds(26, 26, 32, 3, 1) + conv_multiply_adds(24, 24, 64, 3, 32)
+print(f"multiply-adds per image in the convolutions: 2017 example {keras2017_cost:,}, "
+      f"{keras2017_cost / plain_cost:.1f}x the plain convnet's {plain_cost:,}")
 set_seed(42)
-model = build_fast_cnn()
-model.compile(optimizer=keras.optimizers.Adam(mnist_cnn.warmup_cosine_schedule(
-                  mnist_cnn.steps_for(len(x_train), batch_size, recipe_epochs))),
-              loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
-              metrics=["accuracy"])
-clock = TimeToAccuracy(x_test, y_test, target=target, evaluate_every=by_mode(fast=10, full=59))
-history = model.fit(x_train, y_train, batch_size=batch_size, epochs=recipe_epochs,
-                    callbacks=[clock], verbose=0)
-final_accuracy = model.evaluate(x_test, y_test, verbose=0)[1]
-if clock.seconds_to_target is not None:
-    print(f"reached {target:.0%} after {clock.seconds_to_target:.1f} s of training")
-print(f"after {recipe_epochs} epochs: test accuracy {final_accuracy:.4f}")
-assert clock.seconds_to_target is not None, f"never reached {target:.0%}"
-
-plt.figure(figsize=(6, 3))
-seconds, accuracies = zip(*clock.checkpoints)
-plt.plot(seconds, accuracies, marker=".")
-plt.axhline(target, color="gray", linestyle="--", label=f"target {target:.0%}")
-plt.ylim(max(0.9, min(accuracies) - 0.01), 1.0)
-plt.xlabel("training time (s)")
-plt.ylabel("test accuracy")
-plt.legend()
-plt.title("our recipe, test accuracy during training")
-plt.show()
+keras2017 = mnist_cnn.compile_keras2017_convnet(mnist_cnn.build_keras2017_convnet())
+keras2017_clock = TimeToAccuracy(x_validation, y_validation, target=target, stop_at_target=True,
+                                 evaluate_every=by_mode(fast=None, full=mnist_cnn.steps_for(n_keras2017, 128, 1) // 4))
+started = time.perf_counter()
+keras2017.fit(x_train[:n_keras2017], y_train[:n_keras2017], batch_size=128, epochs=by_mode(fast=1, full=12),
+              callbacks=[keras2017_clock], verbose=fit_verbosity)
+print(f"2017 example on {n_keras2017:,} images: {keras2017_clock.summary()}; "
+      f"{1000 * keras2017_clock.training_seconds / (n_keras2017 * max(1, keras2017_clock.checkpoints[-1].epochs)):.1f} s "
+      f"per 1,000 images seen (compilation included)")
+print("the lecture: 99.0 % in 14 min on a CPU, 42 s on a GPU (devices not named); the 2017 example's "
+      "comment: 16 s per epoch on a GRID K520 GPU")
 
 # %% [markdown]
 # ## 6. Data augmentation
@@ -620,7 +822,9 @@ plt.show()
 # %% [markdown]
 # Augmentation matters where data is scarce. The experiment: a small training set of
 # 1,000 digits, the same network and the same seed, trained for the same number of
-# epochs with and without augmentation, tested on the same held-out digits.
+# epochs with and without augmentation, judged on the same validation digits.
+# *Time: about 30 s in fast mode measured on the shared 2-core CPU (10 epochs); full mode trains 40
+# epochs, a few minutes there. On a GPU it is faster; not measured here.*
 
 # %%
 def with_augmentation(network):
@@ -640,13 +844,14 @@ for name, wrap in (("without augmentation", lambda network: network),
                     loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
                     metrics=["accuracy"])
     fitted = network.fit(x_train[:small_n], y_train[:small_n], batch_size=64,
-                         epochs=small_epochs, verbose=0)
-    small_results[name] = (fitted.history["accuracy"][-1], network.evaluate(x_test, y_test, verbose=0)[1])
+                         epochs=small_epochs, verbose=fit_verbosity)
+    small_results[name] = (fitted.history["accuracy"][-1],
+                           network.evaluate(x_validation, y_validation, verbose=0)[1])
     print(f"{name:>21}: training accuracy {small_results[name][0]:.4f}, "
-          f"test accuracy {small_results[name][1]:.4f}")
+          f"validation accuracy {small_results[name][1]:.4f}")
 
 gain = small_results["with augmentation"][1] - small_results["without augmentation"][1]
-print(f"augmentation changes the test accuracy by {100 * gain:+.1f} points")
+print(f"augmentation changes the validation accuracy by {100 * gain:+.1f} points")
 
 # %% [markdown]
 # Without augmentation the network learns its 1,000 training digits almost perfectly
@@ -665,10 +870,13 @@ print(f"augmentation changes the test accuracy by {100 * gain:+.1f} points")
 #   of section 4 does it with `convs_per_block=2`; the printout below counts its cost;
 # - **the augmentation above**, so that many epochs on the same digits don't overfit.
 #
-# In full mode it trains on all 60,000 digits for 15 epochs and must reach 99.4 %; fast
-# mode runs the same code on the subset, with half the filters and 3 epochs. The trained
-# model is saved in Keras's native `.keras` format, outside the repository, for lesson 06
-# to reuse.
+# In full mode it trains on the 55,000 training digits for 15 epochs, watched on the
+# validation set, and must reach 99.4 % on the test set (section 8); fast mode runs the
+# same code on the subset, with half the filters and 3 epochs. The trained model is saved
+# in Keras's native `.keras` format, outside the repository, for lesson 06 to reuse.
+# *Time: about 40 s in fast mode measured on the shared 2-core CPU; in full mode an earlier run of the
+# same network (on 60,000 digits) took 769 s on a busy 2-core CPU. On a GPU it is faster;
+# not measured here.*
 
 # %%
 long_epochs = by_mode(fast=3, full=15)
@@ -688,12 +896,11 @@ best.compile(optimizer=keras.optimizers.Adam(mnist_cnn.warmup_cosine_schedule(
              metrics=["accuracy"])
 started = time.perf_counter()
 best_history = best.fit(x_train, y_train, batch_size=128, epochs=long_epochs,
-                        validation_data=(x_test, y_test), verbose=0)
+                        validation_data=(x_validation, y_validation), verbose=fit_verbosity)
 best_seconds = time.perf_counter() - started
-best_accuracy = best_history.history["val_accuracy"][-1]
-print(f"{long_epochs} epochs in {best_seconds:.0f} s: test accuracy {best_accuracy:.4f}, "
-      f"training accuracy (on augmented digits) {best_history.history['accuracy'][-1]:.4f}")
-assert best_accuracy >= by_mode(fast=0.95, full=0.994), f"the long run reached only {best_accuracy:.4f}"
+print(f"{long_epochs} epochs in {best_seconds:.0f} s: validation accuracy "
+      f"{best_history.history['val_accuracy'][-1]:.4f}, training accuracy (running mean over the "
+      f"last epoch, on augmented digits) {best_history.history['accuracy'][-1]:.4f}")
 
 classifier = best.layers[-1]  # the network without the augmentation layers, for lesson 06
 saved = mnist_cnn.save_model(classifier, "lesson04_mnist_cnn")
@@ -703,10 +910,10 @@ print("saved as", saved.name, "in the course's model folder (course_utils.mnist_
 fig, axes = plt.subplots(1, 2, figsize=(10, 3))
 epochs_axis = np.arange(1, long_epochs + 1)
 axes[0].plot(epochs_axis, best_history.history["loss"], marker="o", label="training")
-axes[0].plot(epochs_axis, best_history.history["val_loss"], marker="o", label="test")
+axes[0].plot(epochs_axis, best_history.history["val_loss"], marker="o", label="validation")
 axes[0].set_title("loss")
 axes[1].plot(epochs_axis, best_history.history["accuracy"], marker="o", label="training")
-axes[1].plot(epochs_axis, best_history.history["val_accuracy"], marker="o", label="test")
+axes[1].plot(epochs_axis, best_history.history["val_accuracy"], marker="o", label="validation")
 axes[1].set_title("accuracy")
 for ax in axes:
     ax.set_xlabel("epoch")
@@ -715,42 +922,47 @@ for ax in axes:
 plt.show()
 
 # %% [markdown]
-# The training accuracy is measured on augmented digits, which are harder than the clean
-# test digits, so in the first epochs it sits *below* the test accuracy. In full mode
-# (all 60,000 digits, 15 epochs; 769 s on a busy 2-core CPU) it ends just above it,
-# 0.9973 against a test accuracy of 0.9962 (38 of 10,000 digits wrong): late in the
-# schedule, with a small learning rate, the network fits even its shifted and rotated
-# training digits.
+# Early on the training accuracy sits *below* the validation accuracy, for three
+# reasons. Keras's training accuracy is a running mean over the epoch, taken while the
+# weights change, so the first epoch's figure averages in the network's first, bad
+# batches; the validation accuracy is measured once, at the end of the epoch. It is
+# measured in training mode (batch normalisation with the batch's own statistics). And
+# it is measured on augmented digits, which are harder than clean ones. The first
+# reason is the big one in epoch 1; later in the schedule, with a small learning rate,
+# the two curves meet.
 
 # %% [markdown]
 # ## 8. What did it learn?
 #
 # The lecture's picture of the visual system: the first stages respond to edges and
-# blobs, later ones to combinations of them. Each first-layer filter is 3x3 weights on
-# the pixels; most look like small edge and spot detectors.
+# blobs, later ones to combinations of them. Each first-layer filter is only 3x3 weights
+# on the pixels: some show a positive side against a negative one (an edge detector in
+# some direction), but 9 numbers say little on their own; the feature maps below show
+# more of what the filters respond to.
 
 # %%
 first_conv = classifier.layers[1]
 kernels = keras.ops.convert_to_numpy(first_conv.kernel)[:, :, 0, :]  # 3 x 3 x filters
-fig, axes = plt.subplots(2, kernels.shape[-1] // 2, figsize=(10, 1.6))
+fig, axes = plt.subplots(2, kernels.shape[-1] // 2, figsize=(kernels.shape[-1] // 2, 2.4))
 for ax, index in zip(axes.flat, range(kernels.shape[-1])):
     ax.imshow(kernels[:, :, index], cmap="RdBu_r", vmin=-np.abs(kernels).max(), vmax=np.abs(kernels).max())
     ax.axis("off")
 fig.suptitle("first-layer filters (red positive, blue negative)")
+fig.tight_layout()
 plt.show()
 
 # %% [markdown]
-# Feature maps show more: one test digit after each conv block, the first eight
+# Feature maps show more: one validation digit after each conv block, the first eight
 # channels of each. Resolution halves at every block while the maps respond to larger
 # and more abstract parts of the digit.
 
 # %%
 block_outputs = [classifier.get_layer(f"block{block}_output").output for block in (1, 2, 3)]
 feature_model = keras.Model(classifier.inputs, block_outputs)
-maps = feature_model.predict(x_test[:1], verbose=0)
+maps = feature_model.predict(x_validation[:1], verbose=0)
 fig, axes = plt.subplots(len(maps), 9, figsize=(10, 3.6))
 for row, block_map in enumerate(maps):
-    axes[row, 0].imshow(x_test[0, ..., 0], cmap="gray_r")
+    axes[row, 0].imshow(x_validation[0, ..., 0], cmap="gray_r")
     axes[row, 0].set_ylabel(f"block {row + 1}\n{block_map.shape[1]}x{block_map.shape[2]}")
     for channel in range(8):
         axes[row, channel + 1].imshow(block_map[0, :, :, channel], cmap="viridis")
@@ -760,10 +972,17 @@ for row, block_map in enumerate(maps):
 plt.show()
 
 # %% [markdown]
-# Which digits does it confuse, and what do its mistakes look like?
+# ## 9. The test set, once
+#
+# Every choice is made; now, and only now, the network we keep meets the test set. Its
+# accuracy there is the lesson's one honest estimate of how it does on new digits. Which
+# digits does it confuse, and what do its mistakes look like?
 
 # %%
 predictions = classifier.predict(x_test, batch_size=1000, verbose=0).argmax(axis=-1)
+test_accuracy = float(np.mean(predictions == y_test))
+print(f"test accuracy of the network we keep: {test_accuracy:.4f} on {len(y_test):,} test digits")
+assert test_accuracy >= by_mode(fast=0.95, full=0.994), f"the long run reached only {test_accuracy:.4f}"
 ConfusionMatrixDisplay(confusion_matrix(y_test, predictions)).plot(colorbar=False)
 plt.title("confusion matrix (rows: true digit)")
 plt.gcf().set_size_inches(5, 5)
@@ -784,24 +1003,32 @@ plt.show()
 
 # %% [markdown]
 # ## Key points
-# - MNIST: 60,000 + 10,000 handwritten digits, 28x28; scale to [0, 1] and add a channel axis.
+# - MNIST: 60,000 + 10,000 handwritten digits, 28x28; scale to [0, 1] and add a channel
+#   axis. Choose on a validation set split off the training images; report the test set
+#   once, at the end (section 9).
 # - Parameters are learned; hyperparameters (layers, filter sizes and counts, strides,
 #   dropout, batch normalisation, batch size, learning rate) are chosen. A conv layer has
 #   $(F \cdot F \cdot C_{in} + 1) \cdot K$ parameters; batch normalisation 4 per channel,
-#   2 of them trainable.
-# - The lecture's plain convnet reaches 99 % on MNIST; training time is the time per
-#   epoch (multiply-adds, and on a CPU as much the passes over memory) times the number of
-#   epochs the optimiser needs.
-# - Batch normalisation (which permits a high learning rate), a larger batch, a warm-up
-#   and cosine-decay schedule and a loss on logits together reach the same accuracy in a
-#   fraction of the epochs, so several times sooner: measure, don't guess.
+#   2 of them trainable. In the 2020 convnet the second convolution holds 53 % of them
+#   and the dense layer 46 % (section 3's table).
+# - Adam = momentum + a step size per parameter: on a valley 100 times steeper one way,
+#   it reaches the minimum where SGD crawls (section 3).
+# - Training time is the time per epoch (multiply-adds, and on a CPU as much the passes
+#   over memory) times the number of epochs the optimiser needs; the first epoch also
+#   compiles, so time epochs after it, and say so when there is only one.
+# - Measured one at a time (section 4's table), the ingredients differ in what they buy:
+#   batch normalisation with a higher learning rate buys accuracy per epoch, a loss on
+#   logits matters only where Keras does not already use the logits (JAX, not
+#   TensorFlow). Together they learn more per epoch: in full mode the recipe passes
+#   99 % within 3 epochs where the plain convnet needs about 6. Section 5 plots both
+#   against seconds (the committed fast run: a 97 % target). Measure, don't guess.
+# - A Keras callback hooks into `fit`; ours times training to a target accuracy, with
+#   the evaluations off the clock, and can stop it there.
 # - Two 3x3 convolutions per block, augmentation and more epochs buy the last tenths of
-#   a percent.
-# - A Keras callback hooks into `fit`; ours times training to a target accuracy and can
-#   stop it there.
-# - Data augmentation (shifts, rotations, zoom) helps most when the training set is small.
-# - First-layer filters look like edge and spot detectors; deeper feature maps are
-#   coarser and more abstract.
+#   a percent (section 7, asserted on the test set in section 9).
+# - Data augmentation (shifts, rotations, zoom) helps most when the training set is
+#   small (section 6's 1,000 digits).
+# - Deeper feature maps are coarser and respond to larger parts of the digit (section 8).
 
 # %% [markdown]
 # ## Exercises
