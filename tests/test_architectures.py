@@ -252,13 +252,13 @@ def test_gradient_norms_want_images_and_labels_that_match():
 
 # Data and history -------------------------------------------------------------------------
 
-def test_load_preferred_falls_back_and_restores_the_download_settings(monkeypatch):
+def test_load_preferred_falls_back_with_a_short_timeout_for_the_preferred_set_only(monkeypatch):
     from data_download import DatasetError
 
     calls = []
 
-    def fake_load(name, progress=True):
-        calls.append((name, os.environ.get("CNN_COURSE_DATA_TIMEOUT")))
+    def fake_load(name, progress=True, timeout=None, retries=None):
+        calls.append((name, timeout, retries))
         if name == "cifar10":
             raise DatasetError("Could not get cifar-10-binary.tar.gz: offline\nTried: ...")
         images = np.full((5, 28, 28), 255, "uint8")
@@ -268,7 +268,8 @@ def test_load_preferred_falls_back_and_restores_the_download_settings(monkeypatc
     monkeypatch.setenv("CNN_COURSE_DATA_TIMEOUT", "42")
     data = image_datasets.load_preferred(3, 2)
     assert data.name == "fashion-mnist" and "offline" in data.why and "Tried" not in data.why
-    assert calls == [("cifar10", "10"), ("fashion-mnist", "42")]
+    assert calls == [("cifar10", image_datasets.QUICK_TIMEOUT_SECONDS, image_datasets.QUICK_RETRIES),
+                     ("fashion-mnist", None, None)]
     assert os.environ["CNN_COURSE_DATA_TIMEOUT"] == "42"
     assert data.x_train.shape == (3, 28, 28, 1) and data.x_train.dtype == np.float32 and data.x_train.max() == 1
     assert data.input_shape == (28, 28, 1) and data.num_classes == 10
