@@ -10,7 +10,6 @@
 #     name: python3
 # ---
 
-
 # %% [markdown]
 # # Lesson 04: A Keras CNN on MNIST
 #
