@@ -211,7 +211,7 @@ def _cut(received: int, total: int | None) -> DownloadFailed:
 
 
 def _too_slow(received: int, total: int | None, limit: float) -> DownloadFailed:
-    return DownloadFailed(f"too slow: only {_so_far(received, total)} arrived within {limit:g} s, "
+    return DownloadFailed(f"too slow: only {_so_far(received, total)} arrived within {_seconds(limit)} s, "
                           f"the limit for one file ({settings.DEADLINE_VARIABLE} sets it)")
 
 
