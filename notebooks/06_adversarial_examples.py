@@ -30,10 +30,11 @@
 #
 # The committed outputs come from fast mode on a CPU (a small training set, two epochs,
 # few attack steps, a few hundred test images); on a Colab GPU in full mode the network
-# trains longer and every attack runs on the whole test set, so the numbers differ a
+# trains longer and the attacks run on thousands of test images, so the numbers differ a
 # little, and the conclusions do not. Full mode took 344 s in all on a 2-core CPU with
-# TensorFlow (2026-11-28, before section 7's second network was added); on a GPU it is
-# faster (not measured here). In full mode training prints one line per epoch and the
+# TensorFlow (2026-11-28, first edition, with lesson 04's saved network and before section
+# 7's second network was added); this edition trains more, so it takes longer (not yet
+# measured); on a GPU it is faster (not measured here). In full mode training prints one line per epoch and the
 # long loops show a progress bar; the cells that take long say so before they start.
 
 # %% [markdown]
@@ -277,7 +278,7 @@ print(f"  gradient of the predicted label's loss: {accuracy(model, with_predicti
 # [arXiv:1611.01236](https://arxiv.org/abs/1611.01236)) found that a network trained on
 # one-step examples made from the true labels learns to read the label off the
 # perturbation ("label leaking"), and recommend making the training examples from the
-# model's predictions. Section 8 shows what label leaking looks like.
+# model's predictions. Section 8 says whether this run shows it.
 #
 # The slide's layout: the original, the perturbation, and the adversarial image, with the
 # network's answer and its confidence (softmax probability). We show six test images
@@ -380,7 +381,7 @@ show_explorer(
 # For each test image that is not already the target, we find the smallest $\epsilon$
 # on a grid at which the attack succeeds, and summarise per source class. *Full mode:*
 # 450 images at 6 radii, 50 steps each (a progress bar counts them); part of the 344 s
-# of the whole lesson on a 2-core CPU.
+# that the first edition of the lesson took on a 2-core CPU.
 
 # %%
 target_class = {"mnist": 3, "fashion-mnist": 8}[dataset_name]   # our "ostrich"
@@ -444,7 +445,7 @@ show_jpeg(fig)
 #
 # *Full mode:* up to 1,000 gradient steps and up to 1,500 generations of 10 x 40 images
 # (both stop once every class reaches 99 %; progress bars count them); part of the 344 s
-# of the whole lesson on a 2-core CPU.
+# that the first edition of the lesson took on a 2-core CPU.
 
 # %%
 fooling_confidence = 0.99
@@ -516,7 +517,9 @@ for n in [10, 100, 1_000, 10_000, 100_000]:
 # $\epsilon \lVert w \rVert_1$ then needs a 192 times smaller $\epsilon$. Real networks are
 # not linear and their weights differ, so this gives the direction, not the number: on
 # ImageNet a few grey levels suffice (Goodfellow et al.'s panda became a "gibbon" at
-# $\epsilon = 0.007$, under 2/255; attacks there typically use 1/255 to 8/255), far below
+# $\epsilon = 0.007$, which they describe as the size of the smallest bit of an 8-bit
+# image after GoogLeNet's conversion to real numbers: one grey level; attacks there
+# typically use 1/255 to 8/255), far below
 # what an eye notices in a photograph. On MNIST's 784 pixels we needed $\epsilon$ of 0.1 to
 # 0.25, 25 to 64 grey levels, on a black background: plain to see, as section 3's figure
 # shows.
@@ -683,10 +686,12 @@ assert transfer[0.25][1] < transfer[0.25][0] - 0.1, "FGSM images made on network
 # copy for a few epochs on clean and FGSM images in equal parts, regenerating the
 # adversarial images every chunk of training images, so that they follow the weights.
 # We make the FGSM images from the true labels, as Goodfellow et al. do (section 3 gave
-# Kurakin et al.'s reason to prefer predictions; the table below shows why).
+# Kurakin et al.'s reason to prefer predictions; the line under the table says whether this
+# run shows label leaking).
 #
 # *Full mode:* five epochs of 60,000 clean and 60,000 FGSM images, 150 chunks (a progress
-# bar counts them); the larger part of the 344 s of the whole lesson on a 2-core CPU.
+# bar counts them); the larger part of the 344 s that the first edition took on a 2-core
+# CPU.
 
 # %%
 train_epsilon = 0.25
@@ -813,8 +818,8 @@ assert all(defended_fgsm_accuracy[e] > fgsm_accuracy[e] for e in epsilons if e >
 # - Adversarial examples transfer: FGSM images made on one network fool a second,
 #   independently trained one far more than random changes of the same size.
 # - Adversarial training with FGSM defends against FGSM, much less against iterative
-#   attacks; accuracy on FGSM images above clean accuracy is label leaking, not
-#   robustness. A defence must be tested against the strongest attack available.
+#   attacks. Accuracy on FGSM images above clean accuracy, as an earlier full-mode run
+#   of this lesson showed, is label leaking (Kurakin et al. 2017), not robustness. A defence must be tested against the strongest attack available.
 
 # %% [markdown]
 # ## Exercises

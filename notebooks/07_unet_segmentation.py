@@ -26,9 +26,10 @@
 # paper's weight map that teaches the network to separate touching cells, measure it
 # with pixel accuracy, IoU and Dice, and in full mode train the same code on photographs
 # of cats and dogs (Oxford-IIIT Pet; offline, a small synthetic stand-in in the same
-# archive format). The lesson ends with the lectures' five conclusions: 1-D convolutions
-# for time series, 3-D convolutions for video, why GPUs matter, and why networks with
-# several paths through them (ResNet, DenseNet, the U-Net's skips) work well.
+# archive format). The lesson ends with the lectures' five conclusions: new architectures
+# keep appearing, 1-D convolutions for time series, 3-D convolutions for video, why GPUs
+# matter, and why networks with several paths through them (ResNet, DenseNet, the U-Net's
+# skips) work well.
 #
 # The committed outputs come from **fast mode on a CPU** (64x64 images, a small U-Net, a
 # few epochs). On a Colab GPU in full mode the images are larger, the network wider and
@@ -618,7 +619,7 @@ assert missed_weighted <= 0.5 * missed_balanced, (missed_weighted, missed_balanc
 assert found_weighted >= by_mode(fast=0.75, full=0.85) * total_cells, found_weighted
 
 # %% [markdown]
-# The class balance alone makes things worse, not better: it weighs every cell pixel up
+# The class balance alone does not separate the cells: it weighs every cell pixel up
 # (about 2.6 against 0.6 for background), so where in doubt the network says "cell",
 # and the one-pixel gaps between touching cells are the pixels most in doubt. The border
 # term weighs exactly those gap pixels up, and with it the cells come apart, while the
@@ -665,8 +666,8 @@ show_jpeg(fig, quality=50)
 # network, so about 15 s on an idle 2-core CPU (estimated from section 7's 28 s), a
 # minute or two on a shared one. Full mode
 # downloads 800 MB, decodes 4,680 photos (a progress bar) and trains 20 epochs on 3,680
-# photos of 128x128: on a 2-core CPU that is hours (each photo has 4 times the pixels
-# of a full-mode cell image); on a GPU it is faster (not measured here).
+# photos of 128x128: on a 2-core CPU that is hours (each photo has 1.8 times the pixels
+# of a full-mode 96x96 cell image, 4 times those of fast mode's 64x64); on a GPU it is faster (not measured here).
 
 # %%
 import tempfile
@@ -840,13 +841,15 @@ print(f"this run ({keras.backend.backend()} backend): the two cell U-Nets traine
 #   every edge per 3x3 convolution) that map is larger and is cropped first ("copy and
 #   crop"), and 572 pixels in give 388 out. The paper's network has 31,030,658 weights;
 #   a small one is enough for small images.
-# - The paper's weight map gives the narrow gaps between touching cells a weight close to
-#   w0 = 10 (on background pixels only, in our implementation). Measured on its own
+# - The paper's weight map gives the narrow gaps between touching cells a high weight
+#   (about 8 on average here, at most w0 + w_c; on background pixels only, in our
+#   implementation). Measured on its own
 #   (against w_c alone), the border term is what separates touching cells, while the
 #   Dice hardly changes.
 # - Pixel accuracy rewards the majority class; use IoU or Dice, and say what an empty
 #   mask scores. A Dice loss is another answer to class imbalance.
-# - Image and mask are augmented together (flips, the paper's elastic deformations).
+# - Image and mask are augmented together (flips and the paper's elastic deformations,
+#   shown above; the short training runs here do not augment).
 # - The lectures' conclusions: novel architectures, several paths through the network
 #   (ResNet, DenseNet, the U-Net's skips), 1-D convolutions on time series, 3-D
 #   convolutions on video, segmentation as well as classification, and GPUs to make it
