@@ -32,7 +32,7 @@
 # few attack steps, a few hundred test images); on a Colab GPU in full mode the network
 # trains longer and the attacks run on thousands of test images, so the numbers differ a
 # little, and the conclusions do not. Full mode took 344 s in all on a 2-core CPU with
-# TensorFlow (2026-11-28, first edition, with lesson 04's saved network and before section
+# TensorFlow (2026-11-28, the first edition of the lesson, before section
 # 7's second network was added); this edition trains more, so it takes longer (not yet
 # measured); on a GPU it is faster (not measured here). In full mode training prints one line per epoch and the
 # long loops show a progress bar; the cells that take long say so before they start.
