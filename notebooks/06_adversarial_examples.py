@@ -666,7 +666,11 @@ for epsilon in [0.1, 0.2, 0.25]:
                          accuracy(second_model, adversarial.fgsm(model, x_test, y_test, epsilon), y_test),
                          accuracy(second_model, adversarial.fgsm(second_model, x_test, y_test, epsilon), y_test))
     print(f"{epsilon:>7.2f} {transfer[epsilon][0]:>13.1%} {transfer[epsilon][1]:>23.1%} {transfer[epsilon][2]:>23.1%}")
-assert transfer[0.25][1] < transfer[0.25][0] - 0.1, "FGSM images made on network 1 should hurt network 2 more than random signs"
+# Network 1 is lesson 04's saved network when there is one: trained longer, its FGSM images
+# transfer less (one run: 86.4 % against 92.8 % for random signs, against 72.2 % with the
+# network trained here), so the margin asked is 3 points: on 500 images the standard error
+# of a paired difference of accuracies is about 1 point.
+assert transfer[0.25][1] < transfer[0.25][0] - 0.03, "FGSM images made on network 1 should hurt network 2 more than random signs"
 
 # %% [markdown]
 # The second network never saw the first one's gradients, yet the images made on the
@@ -816,7 +820,8 @@ assert all(defended_fgsm_accuracy[e] > fgsm_accuracy[e] for e in epsilons if e >
 #   peculiar to deep networks. FGSM is the exact worst case only for binary logistic
 #   regression; with 10 classes its direction differs from image to image.
 # - Adversarial examples transfer: FGSM images made on one network fool a second,
-#   independently trained one far more than random changes of the same size.
+#   independently trained one more than random changes of the same size (how much more
+#   depends on the two networks), and much less than its own gradient does.
 # - Adversarial training with FGSM defends against FGSM, much less against iterative
 #   attacks. Accuracy on FGSM images above clean accuracy, as an earlier full-mode run
 #   of this lesson showed, is label leaking (Kurakin et al. 2017), not robustness. A defence must be tested against the strongest attack available.
