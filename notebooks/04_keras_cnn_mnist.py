@@ -1088,7 +1088,7 @@ budget_model = ...  # your trained Keras model
 set_seed(42)
 budget_model = mnist_cnn.build_fast_cnn(widths=(8, 16, 32))
 mnist_cnn.compile_fast_cnn(budget_model, mnist_cnn.steps_for(len(x_train), 256, 3))
-budget_model.fit(x_train, y_train, batch_size=256, epochs=3, verbose=0)
+budget_model.fit(x_train, y_train, batch_size=256, epochs=3, verbose=fit_verbosity)
 print(f"{budget_model.count_params():,} parameters, budget {PARAMETER_BUDGET:,}")
 ### END SOLUTION
 

@@ -778,7 +778,8 @@ detector = keras.Sequential([
 detector.compile(optimizer=keras.optimizers.Adam(3e-3),
                  loss=keras.losses.BinaryCrossentropy(from_logits=True),
                  metrics=[keras.metrics.BinaryAccuracy(threshold=0.0)])
-detector.fit(signals_train, bursts_train, epochs=by_mode(fast=8, full=15), batch_size=64, verbose=0)
+detector.fit(signals_train, bursts_train, epochs=by_mode(fast=8, full=15), batch_size=64,
+             verbose=by_mode(fast=0, full=2))
 _, detection_accuracy = detector.evaluate(signals_test, bursts_test, verbose=0)
 print(f"Conv1D burst detector: {detector.count_params()} weights, test accuracy {detection_accuracy:.3f} "
       f"(guessing: 0.5)")

@@ -494,6 +494,8 @@ INVENTORY: dict[str, dict[tuple[str, str], str]] = {
             SIZE,
         ("mode value", "train_segmenter: verbose=by_mode(fast=0, full=2)"):
             VERBOSITY,
+        ("mode value", "verbose=by_mode(fast=0, full=2)"):
+            VERBOSITY,
         ("mode value", "min_dice = by_mode(fast=0.85, full=0.95)"):
             THRESHOLD,
         ("mode value", "by_mode(fast=0.75, full=0.85)"):
