@@ -73,13 +73,22 @@ def _check_outputs(out: Path, force: bool) -> None:
                              ", and holds files this command did not write: choose another --out folder."))
 
 
-def _grade_one(student, lesson_name, path, lesson, calls, arguments):
+def _prepare(path, lesson, calls):
+    """Read a submission and build its grading notebook: in the main thread, because CPython
+    3.11's ``ast.parse`` is not safe to call from several threads at once ("AST constructor
+    recursion depth mismatch", python/cpython#106905)."""
     try:
         submitted = nbformat.read(path, as_version=4)
-        grading = build_grading_notebook(lesson, submitted)
+        return submitted, build_grading_notebook(lesson, submitted), None
     except (GradingError, ValueError, OSError) as error:  # nbformat raises several kinds
         reason = f"{path.name} could not be graded: {error}"
-        return {call.name: {"status": UNREADABLE, "message": reason} for call in calls}, [], None, []
+        return None, None, {call.name: {"status": UNREADABLE, "message": reason} for call in calls}
+
+
+def _grade_one(lesson_name, prepared, arguments):
+    submitted, grading, unreadable = prepared
+    if unreadable is not None:
+        return unreadable, [], None, []
     outcome = run_grading(grading, cell_timeout=arguments.cell_timeout, notebook_timeout=arguments.timeout)
     notes = list(outcome.student_errors)
     notes += [f"{lesson_name}: the check cell of {name} was changed or deleted; graded with the "
@@ -97,8 +106,9 @@ def grade(arguments) -> tuple[list, dict[str, str]]:
         raise GradeError(f"{arguments.submissions} has no student folders: put each student's "
                          f"notebooks in a folder named after the student.")
     with ThreadPoolExecutor(max_workers=max(1, arguments.jobs)) as pool:
-        futures = {(s.student, name): pool.submit(_grade_one, s.student, name, s.notebooks[name],
-                                                  lessons[name], calls[name], arguments)
+        futures = {(s.student, name): pool.submit(_grade_one, name,
+                                                  _prepare(s.notebooks[name], lessons[name], calls[name]),
+                                                  arguments)
                    for s in submissions for name in week.lessons if name in s.notebooks}
     rows, feedback = [], {}
     for submission in submissions:
