@@ -139,7 +139,7 @@ def prepare_images(images):
     return (images.astype("float32") / 255.0)[..., np.newaxis]
 
 
-n_train = by_mode(fast=10_000, full=55_000)
+n_train = by_mode(fast=8_192, full=55_000)  # fast: a multiple of every batch size used
 n_validation = by_mode(fast=2_000, full=5_000)
 n_test = by_mode(fast=2_000, full=10_000)
 x_train, y_train = prepare_images(x_train_all[:n_train]), y_train_all[:n_train]
@@ -383,10 +383,11 @@ class TimeToAccuracySketch(keras.callbacks.Callback):
 # checked four times per epoch in full mode, twice in fast mode) and returns them. The
 # plain network first: 2 epochs in fast mode, 12 in full mode (it needs about 6 to pass
 # 99 %: 6.24 in `benchmarks/benchmark_mnist.py`, on the test set).
-# *Time: in fast mode about 3 minutes measured on a 2-core CPU shared with other jobs
-# (an earlier run on a quieter one: 5 s per epoch); in full mode about 10 s per epoch
-# there (two runs: 9.7 and 9.8 s), 2-3 minutes in all. On a GPU it is faster; not
-# measured here.*
+# *Time: in fast mode about 10 s on an idle 2-core CPU (the committed run: 5.0 s per
+# epoch); in full mode about 25 to 40 s per epoch there (two epochs on 55,000 images
+# measured on the idle machine: 25.8 s and 42.3 s), 5 to 8 minutes for the 12 epochs.
+# Earlier notes of this lesson said 10 s per full-mode epoch; today's machine does not
+# reproduce that. On a GPU it is faster; not measured here.*
 
 # %%
 def train_and_time(model, *, batch_size, learning_rate, on_logits, epochs, schedule_epochs=None,
@@ -562,8 +563,9 @@ print(f"on the {keras.backend.backend()} backend, a softmax layer's loss for tha
 # ingredients **one at a time**, each row keeping everything of the row above, and
 # train each version for the same number of epochs with the same seed and data,
 # recording the time per epoch (after the first) and the validation accuracy at the end.
-# *Time: in fast mode about 5 minutes measured on the shared 2-core CPU (far less on a
-# quiet one); in full mode 5 networks x 3 epochs, about 3 minutes at 10 s per epoch. On a GPU it is faster; not measured here.*
+# *Time: in fast mode about a minute on an idle 2-core CPU (5 networks x 2 epochs at 4 to
+# 6 s per epoch, plus compiling each); in full mode 5 networks x 3 epochs, 6 to 10 minutes
+# at 25 to 40 s per epoch. On a GPU it is faster; not measured here.*
 
 # %%
 def build_cheap_without_batch_norm(widths=(16, 32, 64)):
@@ -627,9 +629,13 @@ assert recipe_accuracy >= by_mode(fast=0.95, full=0.99), f"the full recipe reach
 # - **Time per epoch** is the noisy lever. The cheaper network does a fifth fewer
 #   multiply-adds, but batch normalisation and the extra layers make passes over memory
 #   of their own, and on a shared 2-core CPU the times swing from run to run by more than
-#   the differences between rows (the committed run was made while other jobs ran; two
-#   earlier full-mode runs of plain against recipe: 9.7 s against 9.8 s, then 16.0 s
-#   against 8.4 s with another job running).
+#   the differences between rows. The committed run was made on an idle machine: 5.0 s
+#   per epoch for the plain convnet against 4.3 s for the recipe; on the same machine,
+#   with another job running, an earlier run of this cell measured the plain convnet at
+#   10.2 s and the identical network of the next row at 5.1 s. The ratio printed above
+#   compares runs made at different moments (the plain convnet trained in section 3,
+#   the recipe last in this loop), so a job starting or stopping in between moves it: run
+#   the cell twice before you believe a difference of a few tens of percent.
 #
 # So the recipe's gain is mostly that it needs *fewer* epochs: measure, don't guess.
 
@@ -663,7 +669,7 @@ else:
 # The callback of section 3 timed every run of the ablation. Here are the plain network
 # and the recipe side by side: validation accuracy against seconds of training
 # (compilation included, evaluation excluded), with the target: 99.0 % in full mode; in
-# fast mode, with a sixth of the training data, 97 %.
+# fast mode, with a seventh of the training data, 97 %.
 
 # %%
 recipe_timer, recipe_clock = runs[recipe_name]
@@ -693,7 +699,7 @@ plt.show()
 
 # %% [markdown]
 # Read the epochs as well as the seconds: on a shared CPU the seconds swing with other
-# jobs (the committed run was made on a busy machine), the epochs do not. In the
+# jobs (the committed run was made on an idle machine), the epochs do not. In the
 # committed fast run the recipe passes the target within its 2 epochs and the plain
 # convnet does not. The 99 % of full mode is where fewer epochs show most: the plain
 # convnet needs about 6 of them (section 3), the recipe at most its 3 (asserted in
@@ -705,8 +711,8 @@ plt.show()
 # size (128), stopping at the target. Its convolutions cost about 11 million
 # multiply-adds per image (printed below), so in fast mode it trains on
 # only 640 images for one epoch, which shows its cost per image and nothing about 99 %.
-# In full mode it trains on all 55,000 for up to 12 epochs. *Time: about 10 s in fast
-# mode measured on the shared 2-core CPU; full mode was not run on that CPU (expect
+# In full mode it trains on all 55,000 for up to 12 epochs. *Time: a few seconds in fast
+# mode on an idle 2-core CPU (the committed run trained for 3.2 s); full mode was not run on that CPU (expect
 # many minutes: the lecture's CPU took 14); on a GPU it is faster, not measured here.*
 
 # %%
@@ -824,7 +830,7 @@ plt.show()
 # Augmentation matters where data is scarce. The experiment: a small training set of
 # 1,000 digits, the same network and the same seed, trained for the same number of
 # epochs with and without augmentation, judged on the same validation digits.
-# *Time: about 30 s in fast mode measured on the shared 2-core CPU (10 epochs); full mode trains 40
+# *Time: about 15 s in fast mode on an idle 2-core CPU (6 epochs); full mode trains 40
 # epochs, a few minutes there. On a GPU it is faster; not measured here.*
 
 # %%
@@ -834,7 +840,7 @@ def with_augmentation(network):
 
 
 small_n = 1_000
-small_epochs = by_mode(fast=10, full=40)
+small_epochs = by_mode(fast=6, full=40)
 small_results = {}
 for name, wrap in (("without augmentation", lambda network: network),
                    ("with augmentation", with_augmentation)):
@@ -875,7 +881,7 @@ print(f"augmentation changes the validation accuracy by {100 * gain:+.1f} points
 # validation set, and must reach 99.4 % on the test set (section 9); fast mode runs the
 # same code on the subset, with half the filters and 3 epochs. The trained model is saved
 # in Keras's native `.keras` format, outside the repository, for lesson 06 to reuse.
-# *Time: about 40 s in fast mode measured on the shared 2-core CPU; in full mode an earlier run of the
+# *Time: about 35 s in fast mode on an idle 2-core CPU (the committed run: 33 s); in full mode an earlier run of the
 # same network (on 60,000 digits) took 769 s on a busy 2-core CPU. On a GPU it is faster;
 # not measured here.*
 
@@ -1027,7 +1033,7 @@ plt.show()
 #   the evaluations off the clock, and can stop it there.
 # - In full mode, two 3x3 convolutions per block, augmentation and more epochs buy the
 #   last tenths of a percent (99.4 % asserted on the test set in section 9); the fast-mode
-#   run, with half the filters and three epochs on 10,000 digits, only shows the code.
+#   run, with half the filters and three epochs on 8,192 digits, only shows the code.
 # - Data augmentation (shifts, rotations, zoom) helps most when the training set is
 #   small (section 6's 1,000 digits).
 # - Deeper feature maps are coarser and respond to larger parts of the digit (section 8).

@@ -305,7 +305,7 @@ print(f"  {'logits':>10}: {unet.output_shape[1:]}")
 # generated from a seed, so every run sees the same images.
 
 # %%
-n_train = by_mode(fast=500, full=1500)
+n_train = by_mode(fast=384, full=1500)  # fast: a multiple of the batch of 16, so no short last batch
 n_test = by_mode(fast=200, full=500)
 train_cells = make_cells(n_train, size=image_size, seed=1)
 test_cells = make_cells(n_test, size=image_size, seed=2)
@@ -474,11 +474,11 @@ print(f"{'threshold ' + format(best_threshold, '.3f'):>15}: Dice {threshold_dice
 # the cells and, in section 9, on photographs. In full mode it prints one line per epoch.
 #
 # **How long:** in fast mode about half a minute per network on an otherwise idle 2-core
-# CPU (the previous committed run: 28 s), and a few minutes when the two cores are
-# shared with other jobs, as in the committed run below. Full mode does about 40 times
-# the arithmetic (3 times the images,
+# CPU (the committed run below: 33 s), and a few minutes when the two cores are
+# shared with other jobs. Full mode does about 50 times
+# the arithmetic (3.9 times the images,
 # 2.25 times the pixels, 2.5 times the epochs, and 2.25 times the work per pixel in the
-# wider network): from the idle fast-mode seconds that is an estimate of 15 to 20 minutes per
+# wider network): from the idle fast-mode seconds that is an estimate of 25 to 30 minutes per
 # network on a 2-core CPU, twice that for sections 7 and 8 together (not measured
 # in full mode); on a GPU it is faster (not measured here).
 
@@ -592,7 +592,7 @@ show_predictions(worst, "the four worst test images")
 # border term); everything else (data, seed, epochs, schedule) is the same.
 #
 # **How long:** like section 7, about half a minute in fast mode on an idle 2-core CPU, and an
-# estimated 15 to 20 minutes in full mode there (not measured); faster on a GPU (not
+# estimated 25 to 30 minutes in full mode there (not measured); faster on a GPU (not
 # measured here).
 
 # %%
@@ -662,8 +662,8 @@ show_jpeg(fig, quality=50)
 # scores say nothing about Oxford-IIIT Pet. The printed "Dataset:" line says which one
 # ran.
 #
-# **How long:** the stand-in in fast mode has about half the training steps of a cell
-# network, so about 15 s on an idle 2-core CPU (estimated from section 7's 28 s), a
+# **How long:** the stand-in in fast mode trains 60 steps of 16 photos (a cell network
+# 96 steps of 16 images): about 30 s on an idle 2-core CPU (the committed run: 27 s), a
 # minute or two on a shared one. Full mode
 # downloads 800 MB, decodes 4,680 photos (a progress bar) and trains 20 epochs on 3,680
 # photos of 128x128: on a 2-core CPU that is hours (each photo has 1.8 times the pixels

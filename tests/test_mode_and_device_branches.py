@@ -357,7 +357,7 @@ INVENTORY: dict[str, dict[tuple[str, str], str]] = {
             VERBOSITY,
         ("mode value", "show_progress = not is_fast_mode()"):
             PROGRESS,
-        ("mode value", "n_train = by_mode(fast=10_000, full=55_000)"):
+        ("mode value", "n_train = by_mode(fast=8_192, full=55_000)"):
             SIZE,
         ("mode value", "n_validation = by_mode(fast=2_000, full=5_000)"):
             SIZE,
@@ -383,7 +383,7 @@ INVENTORY: dict[str, dict[tuple[str, str], str]] = {
             'fast: None (evaluate at epoch ends), run by nbval; full: every quarter epoch, the mid-epoch arm of TimeToAccuracy that tests/test_time_to_accuracy.py::test_evaluates_every_n_batches_and_at_each_epoch_end runs',
         ("mode value", "epochs=by_mode(fast=1, full=12)"):
             SIZE,
-        ("mode value", "small_epochs = by_mode(fast=10, full=40)"):
+        ("mode value", "small_epochs = by_mode(fast=6, full=40)"):
             SIZE,
         ("mode value", "long_epochs = by_mode(fast=3, full=15)"):
             SIZE,
@@ -424,8 +424,8 @@ INVENTORY: dict[str, dict[tuple[str, str], str]] = {
             THRESHOLD,
         ("mode value", "comparison_epochs = by_mode(fast=2, full=10)"):
             SIZE,
-        ("mode value", 'families = by_mode(fast=("LeNet-5", "AlexNet", "VGG", "ResNet-20"), full=tuple(small_models))'):
-            'nbval trains four families; the other three (GoogLeNet, Xception, DenseNet) are built in tests/test_architectures.py::test_every_small_variant_is_small_and_outputs_ten_logits; GAP: training those three runs only in full mode',
+        ("mode value", 'families = by_mode(fast=("LeNet-5", "AlexNet", "VGG"), full=tuple(small_models))'):
+            'nbval trains three families; the other four (GoogLeNet, Xception, ResNet-20, DenseNet) are built in tests/test_architectures.py::test_every_small_variant_is_small_and_outputs_ten_logits, and ResNet-20\'s builder (arch.cifar_resnet) trains in section 4\'s degradation runs; GAP: training those four families runs only in full mode',
         ("mode branch", 'for tqdm(families, desc="families", disable=is_fast_mode())'):
             PROGRESS,
         ("mode value", "verbose=by_mode(fast=0, full=2) #2"):
@@ -486,7 +486,7 @@ INVENTORY: dict[str, dict[tuple[str, str], str]] = {
             SIZE,
         ("mode value", "base_width = by_mode(fast=8, full=12)"):
             SIZE,
-        ("mode value", "n_train = by_mode(fast=500, full=1500)"):
+        ("mode value", "n_train = by_mode(fast=384, full=1500)"):
             SIZE,
         ("mode value", "n_test = by_mode(fast=200, full=500)"):
             SIZE,
