@@ -870,7 +870,7 @@ print(f"augmentation changes the validation accuracy by {100 * gain:+.1f} points
 # %% [markdown]
 # ## 7. A longer run, and a model to keep
 #
-# For the best accuracy we can afford, two changes to the recipe and more epochs:
+# For the best accuracy we can afford (in full mode), two changes to the recipe and more epochs:
 # - **two 3x3 convolutions in every block** before its pooling (conv-BN-ReLU, then
 #   conv-pool-BN-ReLU): as lesson 02 showed, two stacked 3x3 layers see a 5x5 window, so
 #   each block sees more of a stroke before the resolution halves. Our `build_fast_cnn`

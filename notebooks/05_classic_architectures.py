@@ -20,7 +20,8 @@
 # network's parameters and check the counts against the papers and `keras.applications`,
 # work out where the savings of 3x3 stacks, 1x1 bottlenecks and separable convolutions come
 # from, plot the ImageNet results that made these networks famous, repeat the experiment
-# that motivated residual connections, and train a small member of each family.
+# that motivated residual connections, and train a small member of each family (three of
+# them in fast mode).
 #
 # The committed outputs come from fast mode on a CPU (tiny subsets, a few epochs), so
 # their accuracies are low and their times are CPU times. In full mode the same code
@@ -165,9 +166,9 @@ for row, listed in table1_params.items():
 #   inception 3a has 163,328 = 159.5 x 1024 weights, listed as 159K). The column sums to
 #   6,797.7K: the "6.8M" of the table above reads K as 1000, but with K = 1024 it is 6.96
 #   million weights; our count adds the 8,280 biases
-#   (one per convolution filter and output unit), printed below. Our 6,990,272 weights
+#   (one per convolution filter and output unit), printed above. Our 6,990,272 weights
 #   are 29,427 more than the column's sum because our layers follow the table's filter
-#   columns, and for some rows its params column does not (printed below, row by row):
+#   columns, and for some rows its params column does not (printed above, row by row):
 #   conv1's 7x7 filters on 3 colour channels have 9.2K weights, not the 2.7K listed;
 #   inception 4c, 4d, 4e and 5b have 7 to 35K more than listed and 5a 54K fewer. Conv2
 #   and the classifier agree exactly, the other rows within 3K. The paper itself says
@@ -639,8 +640,8 @@ for name, build in small_models.items():
 # %%
 comparison_epochs = by_mode(fast=2, full=10)
 # Fast mode trains the three cheapest: on a 2-core CPU each of the other four costs 15 to
-# 37 s for its two epochs (ResNet-20 34 s on TensorFlow, Xception 37 s on JAX), more
-# than the three together.
+# 37 s for its two epochs (ResNet-20 34 s on TensorFlow, Xception 37 s on JAX); together
+# they cost several times the three.
 families = by_mode(fast=("LeNet-5", "AlexNet", "VGG"), full=tuple(small_models))
 comparison = {}
 for name in tqdm(families, desc="families", disable=is_fast_mode()):
@@ -768,8 +769,9 @@ plt.show()
 # %% [markdown]
 # ## Key points
 # - LeNet-5 (61.7k parameters in its modern form), AlexNet (61M, two GPU halves), VGG-16
-#   (138M, three quarters in the first dense layer), GoogLeNet (7.0M: 6.96M weights of
-#   Table 1 + 8,280 biases; the paper's "12 times fewer than AlexNet"), ResNet-50 (25.6M),
+#   (138M, three quarters in the first dense layer), GoogLeNet (7.0M: 6.99M weights from
+#   Table 1's filter columns, whose params column sums to 6.96M, + 8,280 biases; the
+#   paper's "12 times fewer than AlexNet"), ResNet-50 (25.6M),
 #   DenseNet-121 (8.0M): counted here, and equal to `keras.applications` where it has them.
 #   The lecture's "VGG ~180M" is no VGG configuration; VGG-16 has 138M, VGG-19 144M.
 # - Two 3x3 convolutions see the same 5x5 window as one 5x5 (measured), with 18 C^2
