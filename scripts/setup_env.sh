@@ -6,6 +6,9 @@
 # COURSE_VENV names the newest-release environment's folder instead of .venv, and
 # COURSE_VENV_COLAB the Colab one's (default: COURSE_VENV with -colab added, else .venv-colab):
 # the two are never one folder, or each install would overwrite the other's versions.
+# COURSE_UV names a uv executable to install with instead of pip (CI does: uv installs from
+# its cache in seconds where pip unpacks TensorFlow again for every environment); same
+# packages, same constraints.
 # Prints the environment's folder as its last line.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,11 +36,25 @@ if ! "$python" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null
     exit 1
 fi
 
+uv="${COURSE_UV:-}"
+if [[ -n "$uv" ]] && ! "$uv" --version >/dev/null 2>&1; then
+    echo "error: COURSE_UV=$uv is not a working uv; unset it to install with pip." >&2
+    exit 1
+fi
 if [[ ! -x "$venv/bin/python" ]]; then
     echo "creating $venv ..." >&2
-    "$python" -m venv "$venv"
-    "$venv/bin/python" -m pip install --quiet --upgrade pip >&2
+    if [[ -n "$uv" ]]; then
+        # --seed: pip inside too, for anyone who installs into the environment by hand later.
+        "$uv" venv --quiet --seed --python "$("$python" -c 'import sys; print(sys.executable)')" "$venv" >&2
+    else
+        "$python" -m venv "$venv"
+        "$venv/bin/python" -m pip install --quiet --upgrade pip >&2
+    fi
 fi
 echo "installing the course and its $extras tools into $venv (first time: a few minutes) ..." >&2
-"$venv/bin/python" -m pip install --quiet --editable ".[$extras]" "${constraints[@]}" >&2
+if [[ -n "$uv" ]]; then
+    "$uv" pip install --quiet --python "$venv/bin/python" --editable ".[$extras]" "${constraints[@]}" >&2
+else
+    "$venv/bin/python" -m pip install --quiet --editable ".[$extras]" "${constraints[@]}" >&2
+fi
 echo "$venv"

@@ -38,6 +38,7 @@ def setup_env(tmp_path, *arguments, **variables):
     environment = {**os.environ, "PYTHON": str(fake_python(tmp_path)), **variables}
     environment.pop("COURSE_VENV", None) if "COURSE_VENV" not in variables else None
     environment.pop("COURSE_VENV_COLAB", None) if "COURSE_VENV_COLAB" not in variables else None
+    environment.pop("COURSE_UV", None) if "COURSE_UV" not in variables else None  # CI sets it
     return subprocess.run(["bash", str(SETUP_ENV), "test", *arguments], capture_output=True,
                           text=True, env=environment, timeout=60)
 
@@ -52,6 +53,32 @@ def test_newest_and_colab_environments_are_two_folders_with_course_venv_set(tmp_
     # Only the Colab environment is installed with Colab's pins.
     assert "constraints/colab.txt" not in (tmp_path / "mine" / "pip.log").read_text()
     assert "constraints/colab.txt" in (tmp_path / "mine-colab" / "pip.log").read_text()
+
+
+def fake_uv(folder):
+    """A stand-in for uv: logs its arguments; `uv venv ... FOLDER` makes FOLDER/bin/python."""
+    return executable(folder / "uv", """#!/usr/bin/env bash
+echo "$@" >> "$(dirname "$0")/uv.log"
+if [[ "$1" == "venv" ]]; then folder="${@: -1}"; mkdir -p "$folder/bin"; printf '#!/bin/sh\n' > "$folder/bin/python"; chmod +x "$folder/bin/python"; fi
+""")
+
+
+def test_with_course_uv_both_environments_are_installed_by_uv_with_the_same_pins(tmp_path):
+    uv = fake_uv(tmp_path)
+    newest = setup_env(tmp_path, COURSE_VENV=str(tmp_path / "mine"), COURSE_UV=str(uv))
+    colab = setup_env(tmp_path, "--colab", COURSE_VENV=str(tmp_path / "mine"), COURSE_UV=str(uv))
+    assert newest.returncode == 0 and colab.returncode == 0, newest.stderr + colab.stderr
+    installs = [line for line in (tmp_path / "uv.log").read_text().splitlines() if line.startswith("pip install")]
+    assert len(installs) == 2
+    assert f"--python {tmp_path / 'mine'}/bin/python" in installs[0] and "constraints/colab.txt" not in installs[0]
+    assert f"--python {tmp_path / 'mine-colab'}/bin/python" in installs[1] and "constraints/colab.txt" in installs[1]
+    assert not (tmp_path / "mine" / "pip.log").exists()  # pip was not used
+
+
+def test_a_course_uv_that_does_not_run_is_refused_before_anything_is_created(tmp_path):
+    result = setup_env(tmp_path, COURSE_VENV=str(tmp_path / "mine"), COURSE_UV=str(tmp_path / "no-such-uv"))
+    assert result.returncode != 0 and "COURSE_UV" in result.stderr
+    assert not (tmp_path / "mine").exists()
 
 
 def test_the_colab_folder_can_be_named_but_not_as_the_newest_one(tmp_path):
