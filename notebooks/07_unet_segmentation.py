@@ -52,9 +52,11 @@
 # **How long it takes.** Fast mode (the committed outputs) is meant to take under 2
 # minutes on an idle 2-core CPU (CI's limit for this lesson), longer when other jobs
 # share the cores. Full mode trains two U-Nets on 1,500 larger images and one on the pets: on a
-# 2-core CPU that is an estimated hour or more (the estimates are given before each
-# training cell); on a GPU it is faster (not measured here). In full mode every training
-# prints one line per epoch.
+# 2-core CPU the whole lesson took 56 minutes once, partly shared with other jobs, with the
+# offline stand-in for the pets (TensorFlow, 2026-11-29; each training cell says beforehand
+# what it took); the real pets are 4.6 times as many photos: expect about two and a half
+# hours there. On a GPU it is
+# faster (not measured here). In full mode every training prints one line per epoch.
 
 # %% [markdown]
 # ## Setup
@@ -478,9 +480,9 @@ print(f"{'threshold ' + format(best_threshold, '.3f'):>15}: Dice {threshold_dice
 # shared with other jobs. Full mode does about 50 times
 # the arithmetic (3.9 times the images,
 # 2.25 times the pixels, 2.5 times the epochs, and 2.25 times the work per pixel in the
-# wider network): from the idle fast-mode seconds that is an estimate of 25 to 30 minutes per
-# network on a 2-core CPU, twice that for sections 7 and 8 together (not measured
-# in full mode); on a GPU it is faster (not measured here).
+# wider network). Measured once on an idle 2-core CPU (TensorFlow, 2026-11-29): 748 s,
+# about 12 minutes, for section 8's network, 64 to 92 s per epoch, so about 25 minutes for
+# sections 7 and 8 together; on a GPU it is faster (not measured here).
 
 # %%
 epochs = by_mode(fast=4, full=10)
@@ -591,9 +593,9 @@ show_predictions(worst, "the four worst test images")
 # comparison is the same network trained with $w_c$ only (the weight map without its
 # border term); everything else (data, seed, epochs, schedule) is the same.
 #
-# **How long:** like section 7, about half a minute in fast mode on an idle 2-core CPU, and an
-# estimated 25 to 30 minutes in full mode there (not measured); faster on a GPU (not
-# measured here).
+# **How long:** like section 7, about half a minute in fast mode on an idle 2-core CPU, and
+# about 12 minutes in full mode there (748 s, measured once, 2026-11-29); faster on a GPU
+# (not measured here).
 
 # %%
 set_seed(42)
@@ -667,7 +669,9 @@ show_jpeg(fig, quality=50)
 # minute or two on a shared one. Full mode
 # downloads 800 MB, decodes 4,680 photos (a progress bar) and trains 20 epochs on 3,680
 # photos of 128x128: on a 2-core CPU that is hours (each photo has 1.8 times the pixels
-# of a full-mode 96x96 cell image, 4 times those of fast mode's 64x64); on a GPU it is faster (not measured here).
+# of a full-mode 96x96 cell image, 4 times those of fast mode's 64x64; offline, the
+# stand-in's 800 photos took 1,533 s for the 20 epochs there, 2026-11-29, and the real
+# training set is 4.6 times as many); on a GPU it is faster (not measured here).
 
 # %%
 import tempfile
