@@ -589,9 +589,17 @@ binary_signs = np.sign(input_gradient(binary_model, x_test[test_in_pair], binary
 binary_kernel = keras.ops.convert_to_numpy(binary_model.layers[-1].kernel)
 w = (binary_kernel[:, 1] - binary_kernel[:, 0]).reshape(x_test.shape[1:])
 expected_signs = np.where(binary_labels[:, None, None, None] == 1, -np.sign(w), np.sign(w))
-same_as_formula = np.all(binary_signs == expected_signs, axis=(1, 2, 3))
-print(f"binary, {pair[0]} against {pair[1]}: FGSM's sign pattern is +sign(w) for every {pair[0]} "
-      f"and -sign(w) for every {pair[1]} on {same_as_formula.mean():.0%} of {len(binary_labels)} test images")
+as_formula = np.mean(binary_signs == expected_signs, axis=(1, 2, 3))   # share of each image's signs
+binary_logits = keras.ops.convert_to_numpy(binary_model.predict(x_test[test_in_pair], verbose=0)).astype("float64")
+true_margin = (np.take_along_axis(binary_logits, binary_labels[:, None], axis=1)
+               - np.take_along_axis(binary_logits, 1 - binary_labels[:, None], axis=1))[:, 0]
+other_class_probability = 1 / (1 + np.exp(true_margin))
+print(f"binary, {pair[0]} against {pair[1]}: FGSM's signs are +sign(w) for a {pair[0]} and -sign(w) for an "
+      f"{pair[1]}: all of them on {np.mean(as_formula == 1):.0%} of {len(binary_labels)} test images, "
+      f"{as_formula.mean():.2%} of all signs")
+if np.any(as_formula < 1):
+    print(f"  the images where some differ: {np.sum(as_formula < 1)}, the model gives each of them the other "
+          f"class a probability of at most {other_class_probability[as_formula < 1].max():.0e}")
 
 kernel = keras.ops.convert_to_numpy(linear_model.layers[-1].kernel)     # (784, 10): column k is w_k
 rows = kernel.T                                                         # (10, 784): row k is w_k
@@ -605,11 +613,23 @@ agreement = np.concatenate([np.mean(signs[y_test == label] == np.sign(signs[y_te
                             for label in range(10)])
 print(f"10 classes: each image shares {agreement.min():.0%} to {agreement.max():.0%} "
       f"(median {np.median(agreement):.0%}) of its FGSM signs with the majority of its class")
-assert same_as_formula.mean() >= 0.99 and np.median(agreement) < 0.99
+assert np.median(as_formula) == 1 and as_formula.mean() >= 0.99 and np.median(agreement) < 0.99
 
 # %% [markdown]
-# For two classes, one sign pattern per class; for ten, each image gets its own, which
-# shares most but not all of its signs with the other images of its class. The
+# For two classes, one sign pattern per class (almost: see below); for ten, each image gets its own, which
+# shares most but not all of its signs with the other images of its class.
+#
+# Why "almost" for two classes? Float32. Trained longer (full mode: 10 epochs on all the
+# 3s and 8s), the model is very sure of many images: the other class's probability $q$
+# falls to $10^{-4}$ or below. The gradient is then computed as $q\,w_0 - (1 - p)\,w_1$
+# (for an 8), where $1 - p$ equals $q$ in exact arithmetic but is taken from a $p$ so
+# close to 1 that float32 keeps only a few digits of $1 - p$; the rounding error of $1 - p$, times $w_1$, outweighs
+# $q\,(w_0 - w_1)$ on the pixels where $w = w_1 - w_0$ is nearly zero, and those signs
+# flip. The formula holds; the arithmetic loses it where $w$ is tiny. (Run once in full
+# mode on a 2-core CPU, 2026-11-29: all signs as the formula on 96 % of 1,984 images and
+# 99.9 % of all signs on TensorFlow, 90 % and 99.9 % on JAX.)
+#
+# The
 # argument of $\epsilon \lVert w \rVert_1$ is about one linear unit, so we check it on one:
 # the true class's score. Perturbing each image by $-\epsilon\,\mathrm{sign}(w_y)$, where
 # $w_y$ is the row of weights of its true class, lowers that score by
