@@ -132,3 +132,42 @@ def test_ci_takes_colab_python_from_the_script_that_fails_loudly():
     ci = CI.read_text()
     assert "colab_python=$(scripts/colab_python.sh --install)" in ci
     assert "colab_python=python3" not in ci
+
+
+TEST_SH = REPOSITORY_ROOT / "scripts" / "test.sh"
+
+
+def jax_variables_seen_by_pytest(tmp_path, **variables):
+    """Run scripts/test.sh with a stand-in uv whose environment's python records the JAX_
+    variables it was started with (where pytest would run), and return them."""
+    uv = executable(tmp_path / "uv", """#!/usr/bin/env bash
+if [[ "$1" == "venv" ]]; then
+    folder="${@: -1}"; mkdir -p "$folder/bin"
+    printf '#!/bin/sh\\nenv | grep "^JAX_" > "%s/jax_variables.txt"\\nexit 0\\n' "$folder" > "$folder/bin/python"
+    chmod +x "$folder/bin/python"
+fi
+""")
+    environment = {name: value for name, value in os.environ.items()
+                   if not name.startswith("JAX_") and name not in ("XDG_CACHE_HOME", "KERAS_BACKEND")}
+    environment.update(PYTHON=str(fake_python(tmp_path)), COURSE_UV=str(uv), COURSE_VENV=str(tmp_path / "venv"),
+                       HOME=str(tmp_path / "home"), **variables)
+    result = subprocess.run(["bash", str(TEST_SH)], capture_output=True, text=True, env=environment, timeout=60)
+    assert result.returncode == 0, result.stderr
+    lines = (tmp_path / "venv" / "jax_variables.txt").read_text().splitlines()
+    return dict(line.split("=", 1) for line in lines)
+
+
+def test_on_jax_the_tests_share_a_persistent_compilation_cache_per_kind_of_cpu(tmp_path):
+    seen = jax_variables_seen_by_pytest(tmp_path, KERAS_BACKEND="jax")
+    cache = seen["JAX_COMPILATION_CACHE_DIR"]
+    assert re.fullmatch(re.escape(str(tmp_path / "home" / ".cache" / "cnn-course" / "jax-compilation-cache"))
+                        + r"/cpu-\d+", cache), cache
+    assert seen["JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS"] == "0"  # every training step, not only slow ones
+    assert int(seen["JAX_COMPILATION_CACHE_MAX_SIZE"]) > 0  # a limit turns on JAX's file lock
+
+
+def test_a_cache_folder_of_your_own_is_kept_and_tensorflow_runs_get_none(tmp_path):
+    mine = tmp_path / "my-cache"
+    assert jax_variables_seen_by_pytest(tmp_path, KERAS_BACKEND="jax",
+                                        JAX_COMPILATION_CACHE_DIR=str(mine))["JAX_COMPILATION_CACHE_DIR"] == str(mine)
+    assert jax_variables_seen_by_pytest(tmp_path) == {}
