@@ -323,6 +323,10 @@ INVENTORY: dict[str, dict[tuple[str, str], str]] = {
             SIZE,
         ("mode value", "epochs = by_mode(fast=100, full=300)"):
             SIZE,
+        ("mode value", "circle_count = by_mode(fast=400, full=1000)"):
+            SIZE,
+        ("mode value", "circle_epochs = by_mode(fast=100, full=300)"):
+            SIZE,
         ("mode value", "assert test_accuracy >= by_mode(fast=0.90, full=0.93)"):
             THRESHOLD,
         ("mode value", "assert sk_mlp_accuracy >= by_mode(fast=0.90, full=0.93)"):
@@ -359,6 +363,10 @@ INVENTORY: dict[str, dict[tuple[str, str], str]] = {
             PROGRESS,
         ("mode value", "n_train = by_mode(fast=8_192, full=55_000)"):
             SIZE,
+        ("mode value", "training_count = by_mode(fast=8_192, full=55_000)"):
+            SIZE,
+        ("mode value", "verbose=by_mode(fast=0, full=2)"):
+            VERBOSITY,
         ("mode value", "n_validation = by_mode(fast=2_000, full=5_000)"):
             SIZE,
         ("mode value", "n_test = by_mode(fast=2_000, full=10_000)"):

@@ -175,5 +175,5 @@ exercise_3 = Exercise(
           "makes ReLU units die."],
     solution="""
     relu_model = mlp.MLP([2, 8, 8, 1], hidden_activation="relu", rng=np.random.default_rng(42))
-    relu_model.fit(Xc_train, yc_train, epochs=epochs, batch_size=16, learning_rate=0.3)
+    relu_model.fit(Xc_train, yc_train, epochs=circle_epochs, batch_size=16, learning_rate=0.3)
     """)

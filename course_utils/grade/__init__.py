@@ -5,8 +5,8 @@ collect/autograde/gradebook, serverless):
 
 * :mod:`.submissions` finds each student's notebooks (``SUBMISSIONS/<student>/*.ipynb``,
   Colab's "Copy of ..." names included) and matches them to the week's lessons;
-* :mod:`.grading_notebook` builds, for one submission, a notebook of the lesson's import
-  cells, the student's own code from its Exercises section (their calls of ``check``,
+* :mod:`.grading_notebook` builds, for one submission, a notebook of the lesson's imports
+  and top-level functions and classes, the student's own code from its Exercises section (their calls of ``check``,
   ``hint`` and ``solution`` left out), and one cell per exercise that re-imports the
   instructor's checks afresh and evaluates the student's answer with them. The student's
   check cells and results file are never trusted: edited or deleted check cells change

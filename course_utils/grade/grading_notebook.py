@@ -1,7 +1,9 @@
 """The notebook that grades one submission: lesson imports, the student's code, fresh checks.
 
 Only the student's code from the Exercises section runs (not the whole lesson, which trains
-networks): the lesson's exercises are written to depend on its imports alone. Each
+networks), after the lesson's imports and its functions and classes: the lesson's exercises
+are written to depend on those alone (tests/test_grade_lessons.py grades every lesson's own
+solutions this way). Each
 exercise then gets a grading cell that drops every imported ``course_utils.exercises``
 module, imports the instructor's check afresh (so a student cell that replaced
 ``exercise_1`` or patched its ``check`` changes nothing) and prints the result after a
@@ -11,6 +13,7 @@ random marker that the student's code could not know when it ran.
 from __future__ import annotations
 
 import ast
+import builtins
 import re
 import secrets
 from dataclasses import dataclass
@@ -35,7 +38,7 @@ class ExerciseCall:
     check_source: str  # the instructor's check cell
 
 
-def _exercises_start(notebook: nbformat.NotebookNode) -> int | None:
+def exercises_start(notebook: nbformat.NotebookNode) -> int | None:
     for index, cell in enumerate(notebook.cells):
         if cell.cell_type == "markdown" and EXERCISES_HEADING.search(cell.source):
             return index
@@ -83,16 +86,62 @@ def _imports(source: str) -> list[str]:
             if isinstance(node, (ast.Import, ast.ImportFrom))]
 
 
+def _imported_names(source: str) -> set[str]:
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return set()
+    return {(alias.asname or alias.name).split(".")[0] for node in tree.body
+            if isinstance(node, (ast.Import, ast.ImportFrom)) for alias in node.names}
+
+
+def _evaluated_when_defined(node) -> set[str]:
+    """The names that defining ``node`` evaluates: its decorators, default values and bases."""
+    expressions = list(node.decorator_list)
+    if isinstance(node, ast.ClassDef):
+        expressions += node.bases + [keyword.value for keyword in node.keywords]
+    else:
+        expressions += node.args.defaults + [value for value in node.args.kw_defaults if value is not None]
+    return {name.id for expression in expressions for name in ast.walk(expression) if isinstance(name, ast.Name)}
+
+
+def _definitions(source: str, leave_out: set[str], known: set[str]) -> list[str]:
+    """Top-level functions and classes, with their decorators, that can be defined knowing only
+    ``known`` (a default value taken from the lesson's data cannot), except those named in
+    ``leave_out``. Adds each one's name to ``known``."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return []
+    lines, definitions = source.splitlines(), []
+    for node in tree.body:
+        if (isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node.name not in leave_out
+                and _evaluated_when_defined(node) <= known):
+            first = min([node.lineno] + [decorator.lineno for decorator in node.decorator_list])
+            definitions.append("\n".join(lines[first - 1:node.end_lineno]))
+            known.add(node.name)
+    return definitions
+
+
 def setup_cells(lesson: nbformat.NotebookNode) -> list[str]:
-    """The lesson's top-level imports before its exercises (nothing that trains or downloads)."""
-    end = _exercises_start(lesson) or len(lesson.cells)
-    imports = [line for cell in lesson.cells[:end] if cell.cell_type == "code" for line in _imports(cell.source)]
-    return ["\n".join(dict.fromkeys(imports))] if imports else []
+    """What the lesson defines before its exercises that a student's answer may use, and nothing
+    that trains or downloads: its top-level imports, then its top-level functions and classes
+    (defining them runs nothing), as a student has them after running the lesson (lesson 01's
+    ``sigmoid``, say). A definition named like an answer (``conv2d``) is left out, so that an
+    answer the student deleted is not replaced by the lesson's own."""
+    end = exercises_start(lesson) or len(lesson.cells)
+    code = [cell.source for cell in lesson.cells[:end] if cell.cell_type == "code"]
+    imports = [line for source in code for line in _imports(source)]
+    answers = {name.strip() for call in exercise_calls(lesson) for name in call.arguments.split(",")}
+    known = set(dir(builtins)).union(*(_imported_names(source) for source in code))
+    definitions = [definition for source in code for definition in _definitions(source, answers, known)]
+    cells = ["\n".join(dict.fromkeys(imports))] if imports else []
+    return cells + (["\n\n\n".join(definitions)] if definitions else [])
 
 
 def student_cells(submission: nbformat.NotebookNode) -> list[str]:
     """The student's code from the Exercises section, without their calls of the checks."""
-    start = _exercises_start(submission)
+    start = exercises_start(submission)
     if start is None:
         raise GradingError("the notebook has no Exercises section (no '## Exercises' heading and no "
                            "cell importing the exercises).")
