@@ -29,8 +29,9 @@
 # fallback when it cannot be downloaded), and repeats the degradation experiment at depths
 # 8, 20 and 56 (the paper's plain networks had 20 to 56 layers; its residual ones also 110
 # and 1202). **How long:** fast mode takes
-# about a minute; full mode took 1 h 50 min on a 2-core CPU with TensorFlow (the
-# degradation cell alone about an hour). On a GPU it is faster; not measured here. In full
+# about a minute; full mode took 2 hours on a 2-core CPU with TensorFlow, with other jobs
+# sharing the machine (2026-11-29, an upper bound: the degradation cell 89 minutes, the seven
+# families 31). On a GPU it is faster; not measured here. In full
 # mode every training prints one line per epoch and the long loops show a progress bar.
 
 # %% [markdown]
@@ -500,9 +501,9 @@ plt.show()
 # and its residual twin, 8 channels wide, six epochs on 384 images shrunk to half their
 # side (2x2 means). Full mode trains 8, 20 and 56 layers of both kinds, 16 channels wide,
 # ten epochs on 20,480 full-size images. **How long:** in fast mode, about 40 s on an idle
-# 2-core CPU (most of it compiling the two 32-layer networks); full mode took about an
-# hour there (57 minutes for the earlier version of this
-# cell). On a GPU it is faster; not measured here.
+# 2-core CPU (most of it compiling the two 32-layer networks); full mode took 89 minutes
+# there with other jobs sharing the machine (2026-11-29, an upper bound; the earlier version
+# of this cell took 57 minutes). On a GPU it is faster; not measured here.
 
 # %%
 degradation_runs = by_mode(fast=((False, 8), (False, 32), (True, 32)),
@@ -563,17 +564,18 @@ plt.show()
 # the identity; its residual twin, same layers and same weights count, trains far better
 # than the plain 32-layer network (the printed errors; asserted), though in six epochs on
 # 384 images not yet as well as the 8-layer one. Full mode trains 8, 20 and 56 layers
-# of both kinds for ten epochs on 20,480 images and asserts the same. Run once on a 2-core
-# CPU (Fashion-MNIST, TensorFlow, the earlier version of this cell, 16 channels, full-size
-# images), it gave these training errors after ten epochs:
+# of both kinds for ten epochs on 20,480 images and asserts the same. Run on a 2-core CPU
+# (Fashion-MNIST, TensorFlow, 16 channels, full-size images, 2026-11-29), it printed these
+# training errors after ten epochs (mean over the epochs: plain 8 layers 0.13, plain 56
+# 0.43, residual 56 0.12):
 #
 # | depth | plain | residual |
 # |---|---|---|
-# | 8 | 0.072 | 0.071 |
-# | 20 | 0.071 | 0.058 |
-# | 56 | 0.188 | 0.060 |
+# | 8 | 0.07 | 0.07 |
+# | 20 | 0.07 | 0.06 |
+# | 56 | 0.21 | 0.06 |
 #
-# The 56-layer plain network has more than twice the training error of the 20-layer one,
+# The 56-layer plain network has three times the training error of the 20-layer one,
 # though it could have copied it: that is the degradation. With shortcuts, 20 and 56 layers
 # train equally well here, and better than any plain network. He et al. (their Figure 6, on
 # CIFAR-10 and for much longer) went one step further: among their residual networks the
@@ -634,8 +636,9 @@ for name, build in small_models.items():
 # channels, at every layer of a block and halves at each transition (section 6).
 #
 # **How long:** fast mode trains three families in about 20 s; full mode trains
-# seven for ten epochs each, about 25 minutes on a 2-core CPU (the per-epoch times of the
-# table below). On a GPU it is faster; not measured here.
+# seven for ten epochs each: 31 minutes on a 2-core CPU with other jobs sharing it
+# (2026-11-29; the per-epoch times of the table below come from an earlier, quieter run).
+# On a GPU it is faster; not measured here.
 
 # %%
 comparison_epochs = by_mode(fast=2, full=10)
@@ -683,8 +686,10 @@ plt.show()
 # Read the table with care: in fast mode each network saw about a thousand images twice, so
 # the ranking says more about how quickly a family starts learning than about what it can
 # reach, and the times are those of an idle 2-core CPU. Full mode trains all seven families
-# for ten epochs on twenty times the data. Run once on a 2-core CPU (Fashion-MNIST, 20,480
-# training and 5,000 test images), it gave:
+# for ten epochs on twenty times the data. Run on a 2-core CPU (Fashion-MNIST, 20,480
+# training and 5,000 test images), it gave the table below; run again on 2026-11-29, it
+# gave the same accuracies to the third digit, with epochs up to twice as long while other
+# jobs shared the machine:
 #
 # | family | test accuracy | parameters | s / epoch |
 # |---|---|---|---|
