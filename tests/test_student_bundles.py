@@ -26,6 +26,7 @@ import pytest
 
 from course_utils import repository
 from course_utils.assign.__main__ import REPOSITORY_ROOT, known_lessons, main
+from course_utils.assign.bundle import Publication
 from course_utils.assign.notebooks import count_exercises
 from course_utils.assign.syllabus import load_syllabus
 from course_utils.exercises import NOT_DONE_PHRASE
@@ -57,10 +58,10 @@ def outputs_text(cell) -> str:
 
 def as_in_the_lesson(source: str, relative: str) -> str:
     """A student cell with the bundle's two changes undone: the badge's link, the install target."""
+    publication = Publication(STUDENT_REPOSITORY, REF)  # what the bundle fixture builds for
     own_badge = repository.colab_url(f"notebooks/{Path(relative).name}")
-    bundle_badge = f"https://colab.research.google.com/github/{STUDENT_REPOSITORY}/blob/main/{relative}"
-    bundle_install = f"git+https://github.com/{STUDENT_REPOSITORY}.git@{REF}"
-    return source.replace(bundle_badge, own_badge).replace(bundle_install, repository.pip_install_target())
+    return (source.replace(publication.colab_link(relative), own_badge)
+            .replace(publication.install_target, repository.pip_install_target()))
 
 
 @pytest.mark.parametrize("relative", STUDENT_NOTEBOOKS)
