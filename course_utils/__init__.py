@@ -63,6 +63,7 @@ versions               -       -                   the tested version ranges (fo
 repository             -       -                   the GitHub repository and Colab links
 notebook_metadata      -       -                   the metadata Colab reads from a lesson
 numpy_initialization   -       05                  NumPy-drawn initial weights (fast on JAX)
+jax_max_pool           -       03-07               max-pooling's gradient, faster on JAX's CPU
 batch_padding          -       -                   batches padded to few compiled sizes
 pixels                 -       -                   8-bit pixels to floats in [0, 1]
 validation             -       -                   the whole-number check of arguments

@@ -67,11 +67,13 @@ from scipy.special import erf
 from course_utils.convolution import conv2d_forward
 from course_utils.env import enable_gpu_memory_growth
 from course_utils.figures import symmetric_limits, use_course_style
+from course_utils.jax_max_pool import speed_up_max_pool_gradient
 from course_utils.mode import by_mode, describe_mode
 from course_utils.seed import set_seed
 from data_download import load
 
 enable_gpu_memory_growth()  # before Keras touches the GPU (lesson 00)
+speed_up_max_pool_gradient()  # on JAX with a CPU only: max-pooling's gradient computed faster, same numbers
 import keras  # noqa: E402
 
 use_course_style()  # figures at 72 dpi: light notebooks, legible text

@@ -77,6 +77,7 @@ from course_utils.env import enable_gpu_memory_growth
 from course_utils.epoch_timer import EpochTimer  # lesson 04's callback
 from course_utils.figures import draw_block_diagram, use_course_style
 from course_utils.image_datasets import load_preferred
+from course_utils.jax_max_pool import speed_up_max_pool_gradient
 from course_utils.mode import by_mode, describe_mode, is_fast_mode
 from course_utils.numpy_initialization import build_with_numpy_weights
 from course_utils.parameter_counts import (conv_multiply_adds, conv_parameters, count_of, count_parameters,
@@ -89,6 +90,7 @@ from tqdm.auto import tqdm  # progress bars in full mode (disabled in fast mode)
 print(describe_mode())
 rng = set_seed(42)
 enable_gpu_memory_growth()
+speed_up_max_pool_gradient()  # on JAX with a CPU only: max-pooling's gradient computed faster, same numbers
 use_course_style()
 print("Keras", keras.__version__, "on", keras.backend.backend())
 

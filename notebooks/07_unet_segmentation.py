@@ -83,6 +83,7 @@ from scipy import ndimage
 from course_utils.convolution import conv2d_backward
 from course_utils.env import enable_gpu_memory_growth
 from course_utils.figures import show_jpeg, use_course_style
+from course_utils.jax_max_pool import speed_up_max_pool_gradient
 from course_utils.mode import by_mode, describe_mode, is_fast_mode
 from course_utils.seed import set_seed
 from course_utils.segmentation_metrics import (count_separated_objects, mean_dice, mean_iou,
@@ -96,6 +97,7 @@ print(describe_mode())
 print("Keras", keras.__version__, "on", keras.backend.backend())
 rng = set_seed(42)
 enable_gpu_memory_growth()
+speed_up_max_pool_gradient()  # on JAX with a CPU only: max-pooling's gradient computed faster, same numbers
 use_course_style()  # figures at 72 dpi; noisy images are shown as JPEG to stay small
 
 # %% [markdown]

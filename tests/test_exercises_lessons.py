@@ -327,6 +327,17 @@ def test_lesson03_max_pool_backward(capsys):
     fails(lesson03.exercise_2, lambda g, x, size=2, stride=2: max_pool2d(x, size, stride), match="shape")
 
 
+def test_lesson03_max_pool_backward_refuses_the_courses_jax_gradient():
+    jax = pytest.importorskip("jax")
+    from course_utils import jax_max_pool
+
+    def through_the_course(grad_output, x, size=2, stride=2):  # right wherever windows tile
+        _, backward = jax.vjp(lambda x: jax_max_pool._max_pool_with_fast_gradient()(x, size), x)
+        return np.asarray(backward(grad_output.astype(x.dtype))[0])
+
+    fails(lesson03.exercise_2, through_the_course, match="course_utils.jax_max_pool._tiles")
+
+
 def test_lesson03_shapes_are_hashed_and_not_truncated(capsys):
     passes(lesson03.exercise_3, (7, 7, 64), 3136, capsys=capsys)
     passes(lesson03.exercise_3, [7, 7, 64], np.int32(3136), capsys=capsys)

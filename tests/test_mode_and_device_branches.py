@@ -42,7 +42,7 @@ SOURCE_PATTERNS = ("notebooks/*.py", "course_utils/*.py", "course_utils/*/*.py")
 
 # What makes a test, a loop or a call about the device. Loops use a narrower pattern: a
 # loop over "devices" runs on a CPU too, a loop over GPUs only with one.
-DEVICE_TEST = re.compile(r"gpu|cuda|mixed|precision|memory_growth|nvidia|device", re.IGNORECASE)
+DEVICE_TEST = re.compile(r"gpu|cuda|mixed|precision|memory_growth|nvidia|device|default_backend", re.IGNORECASE)
 DEVICE_LOOP = re.compile(r"gpu|cuda|mixed|precision|nvidia", re.IGNORECASE)
 DEVICE_CALL = re.compile(r"mixed_precision|dtype_policy|memory_growth|nvidia|devices_to_compare|"
                          r"(^|\.)(device|default_device|devices|list_physical_devices)$", re.IGNORECASE)
@@ -281,6 +281,12 @@ INVENTORY: dict[str, dict[tuple[str, str], str]] = {
         ("device branch", "_backend_gpu_devices: for tf.config.list_physical_devices(\"GPU\")"):
             "runs over CI's empty list on TensorFlow; GAP: the names of real GPUs (one comprehension, "
             "`gpu.name`), read only on a GPU runtime",
+    },
+    "course_utils/jax_max_pool.py": {
+        ("device branch", "speed_up_max_pool_gradient: if (platform or jax.default_backend()) != \"cpu\""):
+            "both arms: tests/test_jax_max_pool.py::test_installed_keras_layer_trains_with_the_same_gradient "
+            "(cpu) and ::test_not_installed_off_jax_or_off_the_cpu (gpu), in CI's JAX pass; the CPU arm also "
+            "in lessons 03-07 under nbval on JAX",
     },
     "course_utils/exercises/lesson04.py": {
         ("mode value", "min_accuracy: by_mode(fast=0.95, full=0.985)"): THRESHOLD,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from course_utils import jax_max_pool
 from course_utils.activations import sigmoid
 from course_utils.exercises.answers import HashedAnswer
 from course_utils.exercises.cases import Case, Mistake, compare_with_reference, require_callable
@@ -135,7 +136,10 @@ def _check_max_pool_backward(max_pool_backward) -> str:
     require_callable(max_pool_backward, "max_pool_backward")
     cases = _pool_cases()
     compare_with_reference(max_pool_backward, _reference_max_pool_backward, cases,
-                           name="max_pool_backward", off_limits=for_exercise(__name__), mistakes=[
+                           name="max_pool_backward",
+                           # jax_max_pool computes this gradient for the lessons' training on JAX
+                           off_limits=for_exercise(__name__, jax_max_pool.max_pool, jax_max_pool._tiles),
+                           mistakes=[
         Mistake(_average_backward, "that spreads each gradient evenly over its window: the backward "
                 "pass of *average* pooling. Max pooling sends it all to the window's maximum."),
         Mistake(_overwrite_instead_of_add, "when windows overlap, one input can be the maximum of "
