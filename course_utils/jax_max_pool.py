@@ -1,12 +1,13 @@
-"""Max-pooling's gradient on JAX's CPU backend: the same numbers, about 15 times faster.
+"""Max-pooling's gradient on JAX's CPU backend: the same numbers, 10 to 20 times faster.
 
 Why this exists. On JAX, Keras's ``MaxPooling2D`` is ``lax.reduce_window``, and its
 gradient is XLA's *select-and-scatter*, which XLA's CPU backend runs slowly: on the
 project's 2-core CPU, for a batch of 128 feature maps of 26x26x32 (lesson 04's plain
-convnet), 44 ms against 1 ms for the forward pass and 18 ms for the convolution's
-largest gradient. It took more than half of every training step, and it is why JAX
-trained lesson 04's networks about twice as slowly as TensorFlow on a CPU
-(``benchmarks/benchmark_max_pool.py`` measures it).
+convnet, first block), 34 to 50 ms in three runs, against about 1 ms for the forward
+pass and 18 ms for the largest convolution gradient of the same network. It took about
+half of every training step of lesson 04's plain convnet and three fifths of its fast
+CNN's: with the gradient below, an epoch of each takes 1.9 and 2.6 times less time
+(``benchmarks/benchmark_max_pool.py`` measures both, before and after, in one process).
 
 The rule itself is simple: each window passes its output's gradient to its largest
 input, and where several inputs tie for the largest, to the first of them in reading
@@ -19,7 +20,7 @@ pass is Keras's own ``reduce_window``, and the gradient is identical, ties inclu
 It covers the pooling the lessons use: 2-D windows that tile the image (strides equal
 to the pool size, the default), "valid" padding, channels last. Any other call goes to
 Keras's own function unchanged. ``speed_up_max_pool_gradient()`` installs it; the lessons
-that train with max-pooling (04-07) call it in their setup cell, and it does nothing on
+that train with max-pooling (03-07) call it in their setup cell, and it does nothing on
 TensorFlow (Colab's default) or on a GPU, where it was not measured.
 """
 
