@@ -96,6 +96,30 @@ def test_precision_policy_both_ways_on_the_cpu(use_mixed_precision, compute_dtyp
     assert keras.config.dtype_policy().name == "float32"  # put back afterwards
 
 
+@pytest.mark.parametrize("use_mixed_precision", [False, True])
+def test_lesson04_gpu_cell_recipe_trains_under_both_policies_on_the_cpu(use_mixed_precision):
+    """What lesson 04's GPU-only cell runs, on tiny data: the fast CNN, compiled with the
+    warm-up + cosine recipe on logits, trained for two epochs with the lesson's two
+    callbacks (EpochTimer, TimeToAccuracy), in float32 and in mixed_float16."""
+    import keras
+
+    from course_utils import mnist_cnn
+    from course_utils.epoch_timer import EpochTimer, time_per_epoch
+    from course_utils.time_to_accuracy import TimeToAccuracy
+
+    images, labels = tiny_mnist(64)
+    with device_timing.precision_policy(use_mixed_precision):
+        keras.utils.set_random_seed(42)
+        model = mnist_cnn.compile_fast_cnn(mnist_cnn.build_fast_cnn(), mnist_cnn.steps_for(64, 32, 2))
+        timer, clock = EpochTimer(), TimeToAccuracy(images[:16], labels[:16], target=0.99, evaluate_every=1)
+        model.fit(images, labels, batch_size=32, epochs=2, callbacks=[timer, clock], verbose=0)
+        outputs = model(images[:4])
+    assert outputs.dtype == ("float16" if use_mixed_precision else "float32")
+    assert len(timer.seconds) == 2 and time_per_epoch(timer.seconds).seconds > 0
+    assert 0.0 <= clock.checkpoints[-1].accuracy <= 1.0 and clock.checkpoints[-1].epochs == 2
+    assert keras.config.dtype_policy().name == "float32"
+
+
 def test_precision_policy_is_restored_after_an_error():
     import keras
 

@@ -211,9 +211,11 @@ PRECISION_BOTH_WAYS = ("both ways on the CPU (Keras runs mixed precision there t
 # Lesson 04 is edited by its own owner; its GPU-only cell is listed as it stands.
 LESSON_04_GPU = ("GAP: lesson 04's GPU timing cell (the recipe for two epochs in float32 and in "
                  "mixed_float16) runs only with a GPU; CI runs the `else` arm, which prints that it "
-                 "skipped. Its precision switch, device_timing.precision_policy, runs both ways on the CPU "
-                 "in tests/test_device_timing.py::test_precision_policy_both_ways_on_the_cpu; "
-                 "train_and_time and time_per_epoch run in nbval's fast run of the same lesson")
+                 "skipped. What the cell runs, on 64 digits: the fast CNN with the warm-up + cosine recipe "
+                 "on logits and the lesson's two callbacks, in float32 and in mixed_float16, on the CPU in "
+                 "tests/test_device_timing.py::test_lesson04_gpu_cell_recipe_trains_under_both_policies_on_the_cpu; "
+                 "the lesson's own train_and_time and time_per_epoch run in nbval's fast run of the lesson; "
+                 "only the loop's print line runs nowhere but on a GPU")
 
 INVENTORY: dict[str, dict[tuple[str, str], str]] = {
     "course_utils/device_timing.py": {
