@@ -109,6 +109,27 @@ def test_small_variants_run_forward():
         assert logits.shape == (2, 10) and np.isfinite(logits).all(), name
 
 
+# Lesson 05 trains these four families in full mode only (fast mode trains LeNet-5, AlexNet
+# and VGG): here each takes one training step on tiny data, compiled as the lesson compiles them
+# (evaluating, as the lesson then does, runs the forward pass: test_small_variants_run_forward).
+FULL_MODE_ONLY_FAMILIES = ("GoogLeNet", "Xception", "ResNet-20", "DenseNet")
+
+
+def test_the_full_mode_only_families_train_as_lesson_05_trains_them():
+    assert set(FULL_MODE_ONLY_FAMILIES) < set(arch.small_models())
+    rng = np.random.default_rng(0)
+    images, labels = rng.random((8, 28, 28, 1)).astype("float32"), rng.integers(0, 10, 8)
+    for name in FULL_MODE_ONLY_FAMILIES:
+        model = build_with_numpy_weights(arch.small_models()[name], seed=42)
+        model.compile(optimizer=keras.optimizers.Adam(2e-3),
+                      loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True), metrics=["accuracy"])
+        before = [keras.ops.convert_to_numpy(w).copy() for w in model.trainable_weights]
+        history = model.fit(images, labels, batch_size=8, epochs=1, verbose=0)  # one step: compiling is most of it
+        assert np.isfinite(history.history["loss"]).all() and 0 <= history.history["accuracy"][0] <= 1, name
+        changed = [not np.array_equal(b, keras.ops.convert_to_numpy(w)) for b, w in zip(before, model.trainable_weights)]
+        assert all(changed), f"{name}: {changed.count(False)} weight tensors did not train"
+
+
 def test_bad_input_shape_says_what_it_wants():
     with pytest.raises(ValueError, match="height, width, channels"):
         arch.vgg16(input_shape=(28, 28))

@@ -441,7 +441,7 @@ INVENTORY: dict[str, dict[tuple[str, str], str]] = {
         ("mode value", "comparison_epochs = by_mode(fast=2, full=10)"):
             SIZE,
         ("mode value", 'families = by_mode(fast=("LeNet-5", "AlexNet", "VGG"), full=tuple(small_models))'):
-            'nbval trains three families; the other four (GoogLeNet, Xception, ResNet-20, DenseNet) are built in tests/test_architectures.py::test_every_small_variant_is_small_and_outputs_ten_logits, and ResNet-20\'s builder (arch.cifar_resnet) trains in section 4\'s degradation runs; GAP: training those four families runs only in full mode',
+            'nbval trains three families through the loop; the other four (GoogLeNet, Xception, ResNet-20, DenseNet) are built, compiled as the loop compiles them and take a training step on 8 images in tests/test_architectures.py::test_the_full_mode_only_families_train_as_lesson_05_trains_them, on both backends; GAP: only their ten epochs on the full data',
         ("mode branch", 'for tqdm(families, desc="families", disable=is_fast_mode())'):
             PROGRESS,
         ("mode value", "verbose=by_mode(fast=0, full=2) #2"):
