@@ -10,18 +10,20 @@ from course_utils.exercises import lesson04
 
 
 def test_layer_exercise_accepts_the_right_answer(capsys):
-    lesson04.exercise_1.check((7, 7, 64), 51_264)
+    lesson04.exercise_1.check((8, 8, 64), 51_264)
     assert "Correct" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize("shape, parameters, hint", [
-    ((14, 14, 64), 51_264, "stride 1"),
-    ((5, 5, 64), 51_264, "without padding"),
-    ((7, 7, 64), 51_200, "weights only"),
-    ((7, 7, 64), 1_664, "all 32 input channels"),
-    ((7, 7, 64), 51_264.0, "whole number"),
-    ((7, 7, 64), "51264", "not the string"),
-    ((None, 7, 7, 64), 51_264, "batch dimension"),
+    ((15, 15, 64), 51_264, "stride 1"),
+    ((7, 7, 64), 51_264, "rounded down"),          # floor(15 / 2): the input is odd so that it differs
+    ((6, 6, 64), 51_264, "without padding"),
+    ((11, 11, 64), 51_264, "'valid' padding with stride 1"),
+    ((8, 8, 64), 51_200, "weights only"),
+    ((8, 8, 64), 1_664, "all 32 input channels"),
+    ((8, 8, 64), 51_264.0, "whole number"),
+    ((8, 8, 64), "51264", "not the string"),
+    ((None, 8, 8, 64), 51_264, "batch dimension"),
 ])
 def test_layer_exercise_rejects_mistakes(shape, parameters, hint):
     with pytest.raises(ExerciseFailed, match=hint):

@@ -9,18 +9,22 @@ from course_utils.exercises.core import Exercise, Incorrect
 from course_utils.mode import by_mode
 
 # --------------------------------------------------------------------------- exercise 1
-# Conv2D(64, kernel_size=5, strides=2, padding="same") on a 14x14x32 input.
+# Conv2D(64, kernel_size=5, strides=2, padding="same") on a 15x15x32 input: odd, so that
+# ceil(15 / 2) = 8 and floor(15 / 2) = 7 differ.
 _OUTPUT_SHAPE = HashedAnswer(
-    "lesson04.exercise1.shape", "28c715a9e502ee2b117b5dbc0d4b38a1b36b78c0367c8cfc26df224180cba8af",
+    "lesson04.exercise1.shape", "fccf4ea5969828a0b58d0b069e0072e65d431c3f0ddd22292efb626048820b9e",
     kind="shape", what="the output shape",
     wrong="with padding='same' the output is ceil(input / stride) per axis, and its depth is the "
           "number of filters.",
     mistakes={
-        "51f276e7225411c78e3fe1314bb8980bc542006e1885d17afdb8735c35f2677a":
-            "that is the size for stride 1: 'same' padding keeps ceil(14 / stride).",
-        "83faa8eb3ae4b71fc66be6afbaa35dd6c742e93240f14da2325a0d4f155793c4":
+        "a4cecdfbffc554031139f4bc9072005854b41ae3d242554c3e1cdf9a0a462434":
+            "that is the size for stride 1: 'same' padding keeps ceil(15 / stride).",
+        "28c715a9e502ee2b117b5dbc0d4b38a1b36b78c0367c8cfc26df224180cba8af":
+            "you rounded down: 'same' padding gives ceil(15 / 2) = 8 per axis (the last, partial "
+            "window is padded, not dropped).",
+        "efa177d7bbf130c756a6c8ee690368555609ac12f0bcb9a6359557ed640ae99b":
             "that is the size without padding ('valid'): here padding='same'.",
-        "f47d1d0e2dffa1b5ebadeb9935866d1195a68e7e5ba5db6166e767847f7d9d66":
+        "1957619c73413d2a02dfe41b3ba64dac72965ab2b4553aacedf023380b70859d":
             "that is 'valid' padding with stride 1; this layer has padding='same' and stride 2.",
     })
 _PARAMETERS = HashedAnswer(
@@ -51,10 +55,10 @@ exercise_1 = Exercise(
           "With padding='same' each axis has ceil(input size / stride) outputs.",
           "Each filter has kernel_h * kernel_w * in_channels weights, plus one bias."],
     solution="""
-    output_shape = (-(-14 // 2), -(-14 // 2), 64)      # 'same' padding: ceil(14 / 2) per axis
+    output_shape = (-(-15 // 2), -(-15 // 2), 64)      # 'same' padding: ceil(15 / 2) = 8 per axis
     parameters = (5 * 5 * 32 + 1) * 64
     # check: layer = keras.layers.Conv2D(64, 5, strides=2, padding="same")
-    #        layer.build((None, 14, 14, 32)); layer.compute_output_shape(...), layer.count_params()
+    #        layer.build((None, 15, 15, 32)); layer.compute_output_shape(...), layer.count_params()
 """)
 
 
@@ -126,7 +130,8 @@ exercise_2 = Exercise(
           "input it sees.",
           "A small network needs good training more than a big one: batch normalisation, a "
           "warm-up and cosine learning-rate schedule and a few epochs, as the lesson's fast "
-          "recipe uses. Check its accuracy on the lesson's test set before you call check."],
+          "recipe uses. Check its accuracy on the validation digits (x_validation, y_validation, "
+          "never trained on) before you call check, not on the test set."],
     solution="""
     set_seed(42)
     budget_model = mnist_cnn.build_fast_cnn(widths=(8, 16, 32))      # 8,946 parameters
