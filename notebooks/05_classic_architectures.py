@@ -15,8 +15,8 @@
 #
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/open-cnn-course/cnn-course/blob/main/notebooks/05_classic_architectures.ipynb)
 #
-# The lectures' case studies, LeNet-5, AlexNet, ZF Net, VGG, GoogLeNet (Inception),
-# Xception, ResNet and DenseNet, as code you can read, count and train. We count every
+# The lectures' case studies, LeNet-5, AlexNet, VGG, GoogLeNet (Inception), Xception,
+# ResNet and DenseNet, as code you can read, count and train (ZF Net in prose). We count every
 # network's parameters and check the counts against the papers and `keras.applications`,
 # work out where the savings of 3x3 stacks, 1x1 bottlenecks and separable convolutions come
 # from, plot the ImageNet results that made these networks famous, repeat the experiment
@@ -29,9 +29,11 @@
 # fallback when it cannot be downloaded), and repeats the degradation experiment at depths
 # 8, 20 and 56 (the paper's plain networks had 20 to 56 layers; its residual ones also 110
 # and 1202). **How long:** fast mode takes
-# about a minute; full mode took 2 hours on a 2-core CPU with TensorFlow, with other jobs
-# sharing the machine (2026-11-29, an upper bound: the degradation cell 89 minutes, the seven
-# families 31). On a GPU it is faster; not measured here. In full
+# under a minute (56 s on TensorFlow and 44 s on JAX under nbval, idle 2-core CPU,
+# 2026-11-29; README); full mode, on the Fashion-MNIST stand-in, took 2 hours on a 2-core
+# CPU with TensorFlow, with other jobs sharing the machine (2026-11-29, an upper bound:
+# the degradation cell 89 minutes, the seven families 31); CIFAR-10's larger colour
+# images take longer. On a GPU it is faster; not measured here. In full
 # mode every training prints one line per epoch and the long loops show a progress bar.
 
 # %% [markdown]
@@ -44,9 +46,10 @@
 # - How the ImageNet top-5 error fell from 26 % to 3 % between 2011 and 2016, which of
 #   those numbers are challenge entries and which are papers, and what top-5, multi-crop
 #   and ensembles mean.
-# - The *degradation problem*: a deeper plain network trains worse, a residual one does
-#   not (shown here in every mode), and what the gradients at initialisation do and do
-#   not explain.
+# - The *degradation problem*: a deeper plain network trains worse than a shallower one,
+#   and its residual twin of the same depth trains better than it (shown in every mode;
+#   in fast mode the residual network has not yet caught up with the shallow plain one),
+#   and what the gradients at initialisation do and do not explain.
 # - How an Inception module, a residual block and a dense block are wired, with the
 #   shapes each family's blocks produce.
 # - How the families compare in accuracy, parameters and training time on a small
@@ -175,7 +178,8 @@ for row, listed in table1_params.items():
 #   conv1's 7x7 filters on 3 colour channels have 9.2K weights, not the 2.7K listed;
 #   inception 4c, 4d, 4e and 5b have 7 to 35K more than listed and 5a 54K fewer. Conv2
 #   and the classifier agree exactly, the other rows within 3K. The paper itself says
-#   "12 times fewer parameters than the winning architecture of Krizhevsky et al." (about
+#   "uses 12× fewer parameters than the winning architecture of Krizhevsky et al [9] from
+#   two years ago" (about
 #   5 million against 60); the lecture's "GoogLeNet only 5M" is that round figure, and the
 #   CS231n notes' "4M" another. Table 1 and our count agree on about 7 million.
 #
@@ -331,7 +335,7 @@ print(f"  ratio {separable_parameters(size, c_in, c_out, bias=False) / conv_para
 # The ILSVRC classification task: 1.2 million training images, 1000 classes, and the
 # *top-5 error*, the fraction of test images whose true class is not among the network's
 # five best guesses. The *top-1 error* (the best guess is wrong) is much larger: the
-# lecture's "17 %, 20 % +"; AlexNet had 37.5 % top-1 against 17.0 % top-5 on the 2010 test
+# lecture's "(17% 20% +)"; AlexNet had 37.5 % top-1 against 17.0 % top-5 on the 2010 test
 # set (Krizhevsky et al. 2012, Table 1). Top-5 forgives a plausible second guess, which
 # matters when an image holds several objects or the classes are fine-grained dog breeds.
 #
@@ -345,11 +349,15 @@ print(f"  ratio {separable_parameters(size, c_in, c_out, bias=False) / conv_para
 #
 # Sources: Russakovsky et al., *ImageNet Large Scale Visual Recognition Challenge*, IJCV
 # 2015 (2010-2014 and the human 5.1 %, with Karpathy's 2014 blog post); Krizhevsky et al.
-# 2012 (AlexNet: 16.4 % on the challenge's data, 15.3 % for their entry that was also
-# pre-trained on all 15 million images of ImageNet Fall 2011); He et al. 2016 (ResNet,
+# 2012 (AlexNet: 16.4 % on the challenge's data, 15.3 % for their entry averaging seven
+# CNNs, two of them also pre-trained on all 15 million images of ImageNet Fall 2011); He et al. 2016 (ResNet,
 # 3.57 %); the ILSVRC 2016 results (Trimps-Soushen, 2.99 %); and three papers: He et al.
 # 2015 (PReLU-net, 4.94 %), Ioffe and Szegedy 2015 (BN-Inception, 4.82 %), Szegedy et al.
-# 2017 (Inception-v4, 3.08 %, the lecture's "2016" figure).
+# 2017 (an ensemble of one Inception-v4 and three Inception-ResNet-v2, 3.08 %, the
+# lecture's "2016" figure). The lecture's slide on 2016 reads "No more ImageNet
+# classification ... No breakthroughs comparable to ResNet": the classification task did
+# run in 2016 (Trimps-Soushen won it) and for the last time in 2017, without a
+# breakthrough like ResNet's.
 
 # %%
 # NBVAL_CHECK_OUTPUT
@@ -387,19 +395,22 @@ plt.show()
 
 # %% [markdown]
 # Among challenge entries ResNet was the first below the human 5.1 %; two papers of
-# February 2015 (PReLU-net, then BN-Inception) had got there first. **ZF Net**, the 2013
-# winner (Zeiler and Fergus 2014, entered as Clarifai), is AlexNet with its first layer
-# changed from 11x11 filters at stride 4 to 7x7 at stride 2, and wider middle layers. They
+# February 2015 (PReLU-net, then BN-Inception) had got there first. **ZF Net** (Zeiler and
+# Fergus 2014; the 2013 winning entry, Clarifai, scored 11.7 %, the paper's own ensemble
+# of six networks 14.8 %) is AlexNet with its first layer changed from 11x11 filters at
+# stride 4 to 7x7 at stride 2 (one variant also widened layers 3-5 to 512, 1024, 512). They
 # found that change by looking: their *deconvnet* projects a feature map back to pixel
 # space, and it showed AlexNet's first-layer filters to be a mix of very high and very low
-# frequencies with few in between, and its second layer aliased by the large stride.
+# frequencies with few in between, and its second-layer features aliased by the first
+# layer's stride of 4.
 
 # %% [markdown]
 # ## 4. The degradation problem, and residual connections
 #
 # He et al. (2016) trained "plain" networks of 20 and 56 layers on CIFAR-10: the deeper
-# one had the *higher training error*. Not overfitting (that would lower the training
-# error), and not a lack of capacity: a 56-layer network could copy the 20-layer one and
+# one had the *higher training error*. In their words, "such degradation is not caused by
+# overfitting, and adding more layers to a suitably deep model leads to higher training
+# error" (overfitting would show as a *lower* training error). Nor is it a lack of capacity: a 56-layer network could copy the 20-layer one and
 # make its other 36 layers the identity. So the optimiser fails to find that solution.
 # Their fix lets each block learn a deviation from the identity, $y = x + F(x)$; the
 # identity is then the easy default ($F = 0$).
@@ -479,14 +490,16 @@ plt.show()
 # What this shows, and what it does not. In the plain network with batch normalisation
 # after every convolution, the gradient *grows* layer after layer on its way back to the
 # input (the ratio is printed above); in the residual network the sum $x + F(x)$ passes it
-# back through the identity paths and it stays within a narrow band. This is not the
+# back through the identity paths and varies far less (5-fold against 1,804-fold here;
+# 21-fold against 8,674-fold relative to the weights). This is not the
 # vanishing gradient of lesson 03 (which shrank through sigmoids): it is *explosion at
 # initialisation*, which batch normalisation itself causes in deep plain stacks (Yang et
 # al. 2019, *A Mean Field Theory of Batch Normalization*), with gradients that look more
 # and more like noise the deeper the stack (Balduzzi et al. 2017, *The Shattered
 # Gradients Problem*, where shortcuts are the remedy).
 #
-# He et al. (2016, section 4.1) read their own plain networks differently: "These plain
+# He et al. (2016, section 4.1, on their ImageNet plain networks of 18 and 34 layers) read
+# their own plain networks differently: "These plain
 # networks are trained with BN, which ensures forward propagated signals to have non-zero
 # variances. We also verify that the backward propagated gradients exhibit healthy norms
 # with BN. So neither forward nor backward signals vanish." They conjecture instead that
@@ -498,14 +511,14 @@ plt.show()
 #
 # Now train plain and residual networks of several depths on the same images with the
 # same optimiser (SGD with momentum, as in the paper) and compare their *training* error
-# (Keras's running mean over each epoch). Fast mode keeps it small enough for a minute's
-# budget and still shows the effect: a shallow plain network (8 layers), a deeper one (32)
+# (Keras's running mean over each epoch). Fast mode keeps it small enough for CI's 90 s
+# budget for the whole lesson and still shows the effect: a shallow plain network (8 layers), a deeper one (32)
 # and its residual twin, 8 channels wide, six epochs on 384 images shrunk to half their
 # side (2x2 means). Full mode trains 8, 20 and 56 layers of both kinds, 16 channels wide,
-# ten epochs on 20,480 full-size images. **How long:** in fast mode, about 40 s on an idle
-# 2-core CPU (most of it compiling the two 32-layer networks); full mode took 89 minutes
-# there with other jobs sharing the machine (2026-11-29, an upper bound; the earlier version
-# of this cell took 57 minutes). On a GPU it is faster; not measured here.
+# ten epochs on 20,480 full-size images. **How long:** in fast mode, about 20 s on an
+# idle 2-core CPU (TensorFlow, 2026-11-29; most of it compiling the two 32-layer networks); full mode took 89
+# minutes there with other jobs sharing the machine (2026-11-29, an upper bound). On a
+# GPU it is faster; not measured here.
 
 # %%
 degradation_runs = by_mode(fast=((False, 8), (False, 32), (True, 32)),
@@ -541,7 +554,7 @@ deep_plain, deep_residual = mean_error[(False, deepest)], mean_error[(True, deep
 print(f"mean training error over the epochs: plain {degradation_runs[0][1]} layers {shallow_plain:.2f}, "
       f"plain {deepest} {deep_plain:.2f}, residual {deepest} {deep_residual:.2f}")
 # A margin per mode that noise cannot fake (a broken or shortcut-less "residual" network
-# fails it): in trial runs the gaps were about 0.2 in fast mode and 0.05-0.1 in full mode.
+# fails it): in trial runs the gaps were about 0.2 in fast mode and 0.3 in full mode.
 margin = by_mode(fast=0.1, full=0.03)
 assert deep_plain > shallow_plain + margin, ("no degradation among the plain networks", training_error)
 assert deep_residual < deep_plain - margin, ("the residual network trained no better", training_error)
@@ -579,9 +592,11 @@ plt.show()
 #
 # The 56-layer plain network has three times the training error of the 20-layer one,
 # though it could have copied it: that is the degradation. With shortcuts, 20 and 56 layers
-# train equally well here, and better than any plain network. He et al. (their Figure 6, on
-# CIFAR-10 and for much longer) went one step further: among their residual networks the
-# deepest had the lowest error. Run full mode on a GPU and compare.
+# train equally well here, and better than any plain network. He et al. (their Figure 6
+# and Table 6, on CIFAR-10 and for much longer) went further: from 20 to 110 layers the
+# deeper residual network had the lower training and test error; at 1202 layers the
+# training error stayed as low but the test error rose (7.93 % against 6.43 %), which they
+# attribute to overfitting. Run full mode on a GPU and compare.
 #
 # The pre-activation variant (He et al. 2016b) moves batch normalisation and ReLU before
 # each convolution, so that nothing at all sits on the identity path between blocks:
@@ -637,7 +652,8 @@ for name, build in small_models.items():
 # newer ones end in global average pooling. DenseNet's row grows by its growth rate, 8
 # channels, at every layer of a block and halves at each transition (section 6).
 #
-# **How long:** fast mode trains three families in about 20 s; full mode trains
+# **How long:** fast mode trains three families in about 10 s (TensorFlow, idle 2-core
+# CPU, 2026-11-29); full mode trains
 # seven for ten epochs each: 31 minutes on a 2-core CPU with other jobs sharing it
 # (2026-11-29; the per-epoch times of the table below come from an earlier, quieter run).
 # On a GPU it is faster; not measured here.
@@ -778,8 +794,9 @@ plt.show()
 # - LeNet-5 (61.7k parameters in its modern form), AlexNet (61M, two GPU halves), VGG-16
 #   (138M, three quarters in the first dense layer), GoogLeNet (7.0M: 6.99M weights from
 #   Table 1's filter columns, whose params column sums to 6.96M, + 8,280 biases; the
-#   paper's "12 times fewer than AlexNet"), ResNet-50 (25.6M),
-#   DenseNet-121 (8.0M): counted here, and equal to `keras.applications` where it has them.
+#   paper's "12× fewer" than AlexNet), Xception (22.9M), ResNet-50 (25.6M),
+#   DenseNet-121 (8.0M): counted here, and equal to `keras.applications` with batch
+#   normalisation's statistics counted (ResNet-50 once its convolutions get Keras's biases).
 #   The lecture's "VGG ~180M" is no VGG configuration; VGG-16 has 138M, VGG-19 144M.
 # - Two 3x3 convolutions see the same 5x5 window as one 5x5 (measured), with 18 C^2
 #   instead of 25 C^2 weights and one more nonlinearity. 1x1 bottlenecks cut an Inception
@@ -793,7 +810,7 @@ plt.show()
 #   its residual twin trains far better (plotted and asserted above). At initialisation the plain
 #   BN network's gradients grow by orders of magnitude towards the input (explosion caused
 #   by batch normalisation: Yang et al. 2019, Balduzzi et al. 2017), the residual one's
-#   stay in a narrow band; He et al. themselves found "healthy norms" and conjecture slow
+#   vary 5-fold (21-fold relative to the weights) against 1,804-fold (8,674); He et al. themselves found "healthy norms" and conjecture slow
 #   convergence, not vanishing gradients.
 # - DenseNet concatenates instead of adding: a block outputs $C_0 + L\,k$ channels
 #   (growth rate $k$); 1x1 bottlenecks and transition layers keep its width in check.
@@ -818,9 +835,10 @@ from course_utils.exercises.lesson05 import exercise_1, exercise_2
 # normalisation, ReLU, a second 3x3 convolution (no bias), batch normalisation; then add
 # the shortcut and apply ReLU. The shortcut is `x` itself when the shape does not change,
 # otherwise a 1x1 convolution with the same stride (no bias) and batch normalisation.
-# The check builds your block on hidden input shapes and configurations, compares the
-# output shape and parameter count with a reference, and sets every convolution weight to
-# zero to see that the identity gets through.
+# The check builds your block on four input shapes and configurations, compares the
+# output shapes and parameter counts with a reference, compares the outputs when both
+# have the same non-zero weights, and sets every convolution weight to zero to see that
+# the identity gets through.
 
 # %% [markdown]
 # #### Solution

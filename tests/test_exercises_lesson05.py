@@ -107,6 +107,10 @@ def test_dense_block_channels(capsys):
     passes(exercise_2, 1024, capsys=capsys)
     fails(exercise_2, 768, match="256 input channels are still there")
     fails(exercise_2, 512, match="transition")
+    fails(exercise_2, 256 + 23 * 32, match="what the 24th layer receives")  # off by one layer, both ways
+    fails(exercise_2, 256 + 25 * 32, match="one layer too many")
+    fails(exercise_2, 288, match="first layer only")
+    fails(exercise_2, 128, match="bottleneck")
     fails(exercise_2, 1024.0, match="floor division")
 
 

@@ -286,6 +286,16 @@ _DENSE_BLOCK_CHANNELS = HashedAnswer(
         "2391cc0b3f1bff1e555eaca0a809c1df4263290e98857878c8eab9b36ad064f3":
             "that is after the transition layer halves the channels; the question asks for the "
             "block's own output.",
+        "e4cb0247fc69aaa7a648d74138015dec8902605e68e50915cfceb1b0db011256":
+            "that is what the 24th layer receives; the block's output also holds that layer's "
+            "own growth_rate channels.",
+        "02e94c2399cc03de99e860b8ccc983f3819122b85dcfaa0e69dda634d0dd183e":
+            "one layer too many: 24 layers add growth_rate channels 24 times.",
+        "7bb5d7b0e9199a5d9c21b7a606fffc799882b68dbc73347f8d6b2a09c424e447":
+            "that is after the first layer only; all 24 layers add their channels.",
+        "30fd8bb97e976625fe036528aef30ac9c9d1ceee89c9a134c708889bda1a67a1":
+            "that is the width of a layer's 1x1 bottleneck (4 x growth_rate), inside the layer; "
+            "the question asks what the block outputs.",
     })
 
 
