@@ -78,7 +78,7 @@ from course_utils.time_to_accuracy import TimeToAccuracy
 from data_download import load
 
 enable_gpu_memory_growth()  # before the first model: take GPU memory as needed, not all of it
-speed_up_max_pool_gradient()  # on JAX with a CPU only: max-pooling's gradient computed faster, same numbers
+speed_up_max_pool_gradient()  # JAX on a CPU only (else nothing): max-pooling's gradient, faster, identical results
 use_course_style()          # figures at 72 dpi: light notebooks, legible text
 print(describe_mode())
 report = collect_report()

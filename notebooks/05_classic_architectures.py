@@ -93,7 +93,7 @@ from tqdm.auto import tqdm  # progress bars in full mode (disabled in fast mode)
 print(describe_mode())
 rng = set_seed(42)
 enable_gpu_memory_growth()
-speed_up_max_pool_gradient()  # on JAX with a CPU only: max-pooling's gradient computed faster, same numbers
+speed_up_max_pool_gradient()  # JAX on a CPU only (else nothing): max-pooling's gradient, faster, identical results
 use_course_style()
 print("Keras", keras.__version__, "on", keras.backend.backend())
 

@@ -95,7 +95,7 @@ print(describe_mode())
 print("Keras", keras.__version__, "on", keras.backend.backend())
 rng = set_seed(42)
 enable_gpu_memory_growth()
-speed_up_max_pool_gradient()  # on JAX with a CPU only: max-pooling's gradient computed faster, same numbers
+speed_up_max_pool_gradient()  # JAX on a CPU only (else nothing): max-pooling's gradient, faster, identical results
 use_course_style()
 # Full mode: Keras prints one line per epoch, long loops show a progress bar. Fast mode
 # stays silent, so the committed outputs are short and carry no widget state.

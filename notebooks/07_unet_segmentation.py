@@ -101,7 +101,7 @@ print(describe_mode())
 print("Keras", keras.__version__, "on", keras.backend.backend())
 rng = set_seed(42)
 enable_gpu_memory_growth()
-speed_up_max_pool_gradient()  # on JAX with a CPU only: max-pooling's gradient computed faster, same numbers
+speed_up_max_pool_gradient()  # JAX on a CPU only (else nothing): max-pooling's gradient, faster, identical results
 use_course_style()  # figures at 72 dpi; noisy images are shown as JPEG to stay small
 
 # %% [markdown]

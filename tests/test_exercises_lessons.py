@@ -316,13 +316,35 @@ def test_lesson03_max_pool_backward(capsys):
         grad_x[n, i * stride + rows, j * stride + cols, c] = grad_output  # overlapping windows collide
         return grad_x
 
-    def transposed(grad_output, x, size=2, stride=2):
+    def as_loops(grad_output, x, size=2, stride=2):
+        grad_x = np.zeros_like(x)
+        for n, i, j, c in np.ndindex(grad_output.shape):
+            window = x[n, i * stride:i * stride + size, j * stride:j * stride + size, c]
+            r, s = divmod(int(window.argmax()), size)  # the first maximum, row by row
+            grad_x[n, i * stride + r, j * stride + s, c] += grad_output[n, i, j, c]
+        return grad_x
+
+    def transposed(grad_output, x, size=2, stride=2):  # reads each window column by column
         return max_pool_backward(grad_output.transpose(0, 2, 1, 3), x.transpose(0, 2, 1, 3),
                                  size, stride).transpose(0, 2, 1, 3)
 
     fails(lesson03.exercise_2, overwrite, match=r"add their gradients \(\+=\)")
+
+    def every_tied_maximum(grad_output, x, size=2, stride=2):  # cs231n's mask: every tie gets it
+        windows = sliding_window_view(x, (size, size), axis=(1, 2))[:, ::stride, ::stride]
+        grad_x = np.zeros_like(x)
+        for i in range(windows.shape[1]):
+            for j in range(windows.shape[2]):
+                window = windows[:, i, j]  # (batch, channels, size, size)
+                mask = window == window.max(axis=(2, 3), keepdims=True)
+                grad_x[:, i * stride:i * stride + size, j * stride:j * stride + size] += \
+                    (mask * grad_output[:, i, j][..., None, None]).transpose(0, 2, 3, 1)
+        return grad_x
+
+    fails(lesson03.exercise_2, every_tied_maximum, match="first of them in reading order")
     fails(lesson03.exercise_2, lambda g, x, size=2, stride=2: np.zeros_like(x), match="wrong values")
-    passes(lesson03.exercise_2, transposed, capsys=capsys)  # a right answer written another way
+    passes(lesson03.exercise_2, as_loops, capsys=capsys)  # a right answer written another way
+    fails(lesson03.exercise_2, transposed, match="tied maxima")  # right without ties, not with them
     from course_utils.pooling import max_pool2d  # the lesson's forward pass is not the backward one
     fails(lesson03.exercise_2, lambda g, x, size=2, stride=2: max_pool2d(x, size, stride), match="shape")
 

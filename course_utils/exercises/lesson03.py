@@ -117,6 +117,16 @@ def _whole_window(grad_output, x, size=2, stride=2):
     return grad_x
 
 
+def _every_tied_maximum(grad_output, x, size=2, stride=2):
+    grad_x = np.zeros_like(x, dtype=float)
+    for n in range(x.shape[0]):
+        for c in range(x.shape[3]):
+            for i, j, rows, cols in _windows(x.shape, size, stride):
+                window = x[n, rows, cols, c]
+                grad_x[n, rows, cols, c] += (window == window.max()) * grad_output[n, i, j, c]
+    return grad_x
+
+
 def _pool_cases() -> list[Case]:
     rng = np.random.default_rng(302)
     settings = [((1, 4, 4, 1), 2, 2), ((2, 6, 5, 3), 2, 2), ((1, 5, 5, 2), 3, 2),
@@ -129,6 +139,10 @@ def _pool_cases() -> list[Case]:
         overlap = ", windows overlapping" if stride < size else ""
         cases.append(Case(f"x of shape {shape}, size={size}, stride={stride}{overlap}",
                           (grad_output, x), {"size": size, "stride": stride}))
+    # Whole numbers after a ReLU, as feature maps often are: most windows have tied maxima.
+    tied = np.maximum(rng.integers(-1, 3, size=(2, 4, 4, 2)), 0).astype(float)
+    cases.append(Case("x of shape (2, 4, 4, 2) with tied maxima, size=2, stride=2",
+                      (rng.normal(size=(2, 2, 2, 2)), tied), {"size": 2, "stride": 2}))
     return cases
 
 
@@ -146,9 +160,12 @@ def _check_max_pool_backward(max_pool_backward) -> str:
                 "several windows; add their gradients (+=) instead of overwriting them."),
         Mistake(_whole_window, "every input of the window gets the gradient; only the maximum "
                 "should (the others did not affect the output)."),
+        Mistake(_every_tied_maximum, "where several inputs tie for a window's maximum, each of them "
+                "got the gradient: give it to the first of them in reading order, as np.argmax "
+                "does (and as Keras does)."),
     ])
     return (f"gradients routed to each window's maximum on {len(cases)} hidden cases, "
-            f"overlapping windows included.")
+            f"overlapping windows and tied maxima included.")
 
 
 exercise_2 = Exercise(
