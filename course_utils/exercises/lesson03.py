@@ -80,16 +80,27 @@ def _windows(x_shape, size, stride):
             yield i, j, slice(i * stride, i * stride + size), slice(j * stride, j * stride + size)
 
 
-def _reference_max_pool_backward(grad_output, x, size=2, stride=2):
+def _route_to_maximum(grad_output, x, size, stride, *, every_tie=False, add=True):
+    """Each window's gradient to its maximum: the first in reading order (np.argmax), or
+    every tied one; added up where windows overlap, or (a mistake) overwritten."""
     grad_x = np.zeros_like(x, dtype=float)
     for n in range(x.shape[0]):
         for c in range(x.shape[3]):
             for i, j, rows, cols in _windows(x.shape, size, stride):
                 window = x[n, rows, cols, c]
-                r, s = np.unravel_index(np.argmax(window), window.shape)
+                if every_tie:
+                    chosen = window == window.max()
+                else:
+                    chosen = np.zeros(window.shape, dtype=bool)
+                    chosen[np.unravel_index(np.argmax(window), window.shape)] = True
+                region = grad_x[n, rows, cols, c]  # a view: writing to it writes to grad_x
                 # += : with overlapping windows one input can be the maximum of several
-                grad_x[n, rows.start + r, cols.start + s, c] += grad_output[n, i, j, c]
+                region[chosen] = (region[chosen] if add else 0) + grad_output[n, i, j, c]
     return grad_x
+
+
+def _reference_max_pool_backward(grad_output, x, size=2, stride=2):
+    return _route_to_maximum(grad_output, x, size, stride)
 
 
 def _average_backward(grad_output, x, size=2, stride=2):
@@ -100,14 +111,7 @@ def _average_backward(grad_output, x, size=2, stride=2):
 
 
 def _overwrite_instead_of_add(grad_output, x, size=2, stride=2):
-    grad_x = np.zeros_like(x, dtype=float)
-    for n in range(x.shape[0]):
-        for c in range(x.shape[3]):
-            for i, j, rows, cols in _windows(x.shape, size, stride):
-                window = x[n, rows, cols, c]
-                r, s = np.unravel_index(np.argmax(window), window.shape)
-                grad_x[n, rows.start + r, cols.start + s, c] = grad_output[n, i, j, c]
-    return grad_x
+    return _route_to_maximum(grad_output, x, size, stride, add=False)
 
 
 def _whole_window(grad_output, x, size=2, stride=2):
@@ -118,13 +122,7 @@ def _whole_window(grad_output, x, size=2, stride=2):
 
 
 def _every_tied_maximum(grad_output, x, size=2, stride=2):
-    grad_x = np.zeros_like(x, dtype=float)
-    for n in range(x.shape[0]):
-        for c in range(x.shape[3]):
-            for i, j, rows, cols in _windows(x.shape, size, stride):
-                window = x[n, rows, cols, c]
-                grad_x[n, rows, cols, c] += (window == window.max()) * grad_output[n, i, j, c]
-    return grad_x
+    return _route_to_maximum(grad_output, x, size, stride, every_tie=True)
 
 
 def _pool_cases() -> list[Case]:
